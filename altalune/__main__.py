@@ -1,0 +1,5 @@
+"""The entry point of ``python -m altalune``."""
+
+from altalune.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The ``altalune`` command line (``./bin/app``).
+
+This package is the only place that prints, exits or configures logging.
+Every :class:`~altalune.errors.AltaluneError` becomes one line on stderr and
+its exit code; a traceback is shown only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import traceback
+from types import FrameType
+
+import click
+
+from altalune.cli.db import db
+from altalune.cli.migrate import migrate
+from altalune.cli.project import project
+from altalune.db import mask_url
+from altalune.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    AltaluneError,
+    Terminated,
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="altalune", message="altalune %(version)s")
+def app() -> None:
+    """Run goose-format PostgreSQL migrations and manage Altalune projects."""
+
+
+app.add_command(migrate)
+app.add_command(project)
+app.add_command(db)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(EXIT_TERMINATED)
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("altalune")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def run(command: click.Group, args: list[str] | None = None) -> int:
+    """Run *command* as a program and return its exit code."""
+    _configure_logging()
+    signal.signal(signal.SIGTERM, _terminate)
+    ctx_verbose = "-v" in (args or sys.argv) or "--verbose" in (args or sys.argv)
+    try:
+        result = command.main(args=args, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt as exc:
+        click.echo("interrupted", err=True)
+        return getattr(exc, "exit_code", EXIT_INTERRUPTED)
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else command.name
+        click.echo(f"{where}: {exc.format_message()}", err=True)
+        return EXIT_USAGE
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except AltaluneError as exc:
+        if ctx_verbose:
+            click.echo(mask_url(traceback.format_exc()), err=True, nl=False)
+        click.echo(f"error: {mask_url(str(exc))}", err=True)
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run(app))
