@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,9 @@ class Settings:
     config_path: Path | None = None
 
 
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"config_path"}
+
+
 def load_settings(
     flags: Mapping[str, Any], environ: Mapping[str, str], *, cwd: Path | None = None
 ) -> Settings:
@@ -52,7 +56,8 @@ def load_settings(
 
     *flags* holds the command-line values by :class:`Settings` field name, plus
     ``config`` for the file given with ``-c``; a flag that was not given is
-    absent or None. Empty environment variables count as unset, as in goose.
+    absent or None, and other keys are ignored. Empty environment variables
+    count as unset, as in goose.
     """
     cwd = cwd or Path.cwd()
     path = _config_path(flags.get("config"), cwd)
@@ -62,7 +67,7 @@ def load_settings(
         found = next((environ[n] for n in names if environ.get(n)), None)
         if found is not None:
             values[field] = found
-    values.update({k: v for k, v in flags.items() if v is not None and k != "config"})
+    values.update({k: v for k, v in flags.items() if v is not None and k in _FIELDS})
 
     if "migrations_dir" in values:
         values["migrations_dir"] = Path(values["migrations_dir"])

@@ -38,7 +38,9 @@ _LIBPQ_PARAMS = frozenset(
 )
 
 _PASSWORD_IN_URL = re.compile(r"(?P<head>://[^/:@?#]*:)(?P<secret>[^@/?#]*)(?=@)")
-_PASSWORD_PARAM = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|\S+)")
+_PASSWORD_PARAM = re.compile(
+    r"(?P<head>\bpassword\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|\S+)"
+)
 _MASK = "xxxxx"
 
 
