@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from altalune.errors import DatabaseError
 
@@ -66,7 +66,8 @@ def normalize_url(url: str) -> str:
     # libpq splits options at unescaped spaces, so spaces in values are escaped.
     options += [f"-c {k}={v.replace(' ', chr(92) + ' ')}" for k, v in settings]
     kept.append(("options", " ".join(options)))
-    return urlunsplit(parts._replace(query=urlencode(kept)))
+    # libpq decodes percent escapes only, so a space must not become "+".
+    return urlunsplit(parts._replace(query=urlencode(kept, quote_via=quote)))
 
 
 def connect(
