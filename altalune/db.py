@@ -122,3 +122,29 @@ def connection(
         yield conn
     finally:
         conn.close()
+
+
+def describe_error(exc: psycopg.Error) -> str:
+    """One line for a failed query: SQLSTATE and message, then detail and hint."""
+    message = exc.diag.message_primary
+    if not exc.sqlstate or message is None:
+        return mask_url(first_line(exc))
+
+    text = f"{exc.sqlstate} {message}"
+    if exc.diag.message_detail:
+        text += f"; detail: {exc.diag.message_detail}"
+    if exc.diag.message_hint:
+        text += f"; hint: {exc.diag.message_hint}"
+    return " ".join(text.split("\n"))
+
+
+def execute_script(conn: psycopg.Connection[tuple[object, ...]], text: str) -> None:
+    """Run trusted migration text exactly as written, as goose does.
+
+    This is the one place where the text of migration files becomes a
+    query. Without a params argument psycopg sends it with the simple query
+    protocol, like pgx for goose: several commands may share the string, and
+    ``%`` or ``$1`` in it reach the server untouched. The text comes from the
+    project's own files and is never built from outside input.
+    """
+    conn.execute(text)
