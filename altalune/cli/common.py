@@ -107,3 +107,45 @@ def echo_json(document: object) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+_EMBEDDED = "altalune.embedded_url"
+
+
+def database_url(ctx: click.Context) -> str:
+    """The configured database URL, else the embedded server's.
+
+    With no URL given by flag, environment or config file, the embedded
+    server in ``.altalune/pgdata`` is started, or adopted when it already
+    runs, for the life of this command. When the command ends, even by
+    Ctrl-C or SIGTERM, it is stopped again unless ``app db start`` started
+    it or another altalune process still uses it. A command killed outright
+    leaves it running unused; the next command adopts it and stops it.
+    """
+    configured = settings(ctx).database_url
+    if configured is not None:
+        return configured
+
+    root = ctx.find_root()
+    if _EMBEDDED not in root.meta:
+        from altalune import embedded
+
+        data_dir = embedded.default_data_dir()
+        root.meta[_EMBEDDED] = embedded.attach(data_dir)
+        root.call_on_close(lambda: _release_embedded(data_dir))
+    url: str = root.meta[_EMBEDDED]
+    return url
+
+
+def _release_embedded(data_dir: Path) -> None:
+    from altalune import embedded
+    from altalune.errors import DatabaseError
+
+    # This runs while the command unwinds, maybe from another error: a
+    # failure to stop must not hide that one, and the next run stops it.
+    try:
+        embedded.detach(data_dir)
+    except DatabaseError as exc:
+        logging.getLogger(__name__).warning(
+            "could not stop the embedded server: %s", exc
+        )
