@@ -1,0 +1,1 @@
+"""Benchmarks of altalune against psql and the interpreter floor (``make bench``)."""

@@ -1,0 +1,58 @@
+"""``python -m bench``: run the workloads side by side and print the table.
+
+The table is also written to bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import results
+from bench.app import ROOT, App
+from bench.context import Context
+from bench.server import Server
+from bench.settings import Settings, parse
+from bench.workloads import WORKLOADS
+
+OUTPUT = ROOT / "bench" / "out" / "results.md"
+
+
+def main(argv: list[str]) -> int:
+    settings = parse(argv, list(WORKLOADS))
+    server = Server(settings.server_url)
+    outcome = results.Outcome()
+    started = time.monotonic()
+
+    with tempfile.TemporaryDirectory(prefix="altalune-bench-") as scratch:
+        ctx = Context(settings, App(settings.app), server, Path(scratch))
+        for name in settings.only:
+            print(f"bench: {name} ...", file=sys.stderr, flush=True)
+            found = WORKLOADS[name](ctx)
+            outcome.rows += found.rows
+            outcome.notes += found.notes
+
+    elapsed = time.monotonic() - started
+    heading = _heading(settings, results.machine(server.version()), elapsed)
+    print(results.write(OUTPUT, heading, outcome.rows, outcome.notes))
+    return 0
+
+
+def _heading(settings: Settings, machine: str, elapsed: float) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sizes = (
+        f"{settings.migrations} migrations, {settings.seed_megabytes} MB seed, "
+        f"{settings.projects} projects, {settings.repetitions} repetitions "
+        f"(seed {settings.seed_repetitions}), proxy +{settings.delay_ms:g} ms each way"
+    )
+    return (
+        f"# altalune benchmarks\n\n{when} on {machine}.\n"
+        f"{sizes}; medians; ran in {elapsed:.0f} s."
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

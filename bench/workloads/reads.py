@@ -1,0 +1,80 @@
+"""status and version on an up-to-date database. Their cost should not grow
+with the number of migrations, least of all once every query crosses a network.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from functools import partial
+
+from bench.context import Context
+from bench.fixtures import UpToDate, up_to_date
+from bench.results import Case, Outcome, Row, Target, compare, guarded, missing
+from bench.server import psql
+from bench.timing import interleave, median_seconds
+
+INDEPENDENT = Target("<= 1.25x (independent of N)", 1.25)
+
+# What goose itself asks for: the whole version table in one query.
+_LIST = "SELECT version_id, is_applied from goose_db_version ORDER BY id DESC"
+
+
+def measure(ctx: Context) -> Outcome:
+    large = ctx.settings.migrations
+    small = max(1, large // 10)
+    outcome = Outcome(notes=[_NOTE])
+
+    with ExitStack() as stack:
+        many = stack.enter_context(up_to_date(ctx, large))
+        few = stack.enter_context(up_to_date(ctx, small))
+        proxy = stack.enter_context(ctx.proxy())
+        for command in ("status", "version"):
+            for path, port in (("loopback", None), ("proxy", proxy.port)):
+                cases = _cases(command, path, many, few)
+                if not ctx.app.has("migrate", command):
+                    outcome.rows += missing(cases)
+                    continue
+                compare_counts = partial(
+                    _compare_counts, ctx, command, cases, many, few, port
+                )
+                outcome.rows += guarded(cases, compare_counts)
+    return outcome
+
+
+_NOTE = (
+    "status, version: the reference of the 'vs N' rows is the same command on a "
+    "database with a tenth of the migrations; the 'one psql query' rows compare "
+    "with a psql session that reads the whole version table once"
+)
+
+
+def _cases(command: str, path: str, many: UpToDate, few: UpToDate) -> list[Case]:
+    return [
+        (f"{command} N={many.count} vs N={few.count}, {path}", INDEPENDENT),
+        (f"{command} N={many.count}, {path}, vs one psql query", None),
+    ]
+
+
+def _compare_counts(
+    ctx: Context,
+    command: str,
+    cases: list[Case],
+    many: UpToDate,
+    few: UpToDate,
+    port: int | None,
+) -> list[Row]:
+    def read(prepared: UpToDate) -> list[str]:
+        url = ctx.server.url(prepared.database, port=port)
+        return ctx.app.migrate(url, prepared.migrations, command)
+
+    large, small, floor = interleave(
+        ctx.settings.repetitions,
+        partial(ctx.run, read(many)),
+        partial(ctx.run, read(few)),
+        partial(ctx.run, psql(ctx.server.url(many.database, port=port), "-c", _LIST)),
+    )
+    (independence, target), (versus_psql, _) = cases
+    return [
+        compare(independence, median_seconds(large), median_seconds(small), target),
+        compare(versus_psql, median_seconds(large), median_seconds(floor), None),
+    ]

@@ -1,0 +1,104 @@
+"""A single migration holding a large data seed, one INSERT per line, in one
+transaction: wall time against ``psql -1 -f`` of the same file, and peak
+memory against the interpreter baseline and the largest statement.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from bench.context import Context
+from bench.generate import VERSION_TABLE, Seed, version_row, write_seed
+from bench.results import Case, Outcome, Row, Target, compare, guarded, missing
+from bench.server import psql
+from bench.timing import Sample, interleave, median_peak_mib, median_seconds
+
+WALL = Target("<= 1.2x psql -1 -f", 1.2)
+MEMORY = Target("< 3x largest statement", 3, strict=True)
+
+_ROWS = "SELECT count(*) FROM seed_rows"
+_BASELINE_RUNS = 3
+
+
+def measure(ctx: Context) -> Outcome:
+    size = ctx.settings.seed_megabytes
+    cases: list[Case] = [
+        (f"seed {size} MB in one transaction, wall", WALL),
+        (f"seed {size} MB, (peak - baseline) / largest statement", MEMORY),
+    ]
+    if not ctx.app.has("migrate", "up"):
+        return Outcome(missing(cases))
+
+    work = ctx.scratch / "seed"
+    seed = write_seed(work / "migrations", size)
+    outcome = Outcome()
+    side_by_side = partial(_side_by_side, ctx, cases, work, seed, outcome)
+    outcome.rows += guarded(cases, side_by_side)
+    return outcome
+
+
+def _side_by_side(
+    ctx: Context,
+    cases: list[Case],
+    work: Path,
+    seed: Seed,
+    outcome: Outcome,
+) -> list[Row]:
+    prologue = work / "version-table.sql"
+    prologue.write_text(VERSION_TABLE)
+    epilogue = work / "version-row.sql"
+    epilogue.write_text(version_row(1) + "\n")
+    files = ("-f", str(prologue), "-f", str(seed.path), "-f", str(epilogue))
+
+    def up(url: str) -> list[str]:
+        return ctx.app.migrate(url, seed.path.parent, "up")
+
+    def replay(url: str) -> list[str]:
+        return psql(url, "-1", *files)
+
+    def check(database: str) -> None:
+        ctx.expect(database, _ROWS, seed.rows)
+
+    baseline = [ctx.run(ctx.app.import_psycopg()) for _ in range(_BASELINE_RUNS)]
+    mine, theirs = interleave(
+        ctx.settings.seed_repetitions,
+        partial(ctx.run_fresh, up, check=check),
+        partial(ctx.run_fresh, replay, check=check),
+    )
+    outcome.notes += _notes(seed, mine, theirs, baseline)
+
+    (wall, wall_target), (memory, memory_target) = cases
+    return [
+        compare(wall, median_seconds(mine), median_seconds(theirs), wall_target),
+        _memory_row(memory, memory_target, seed, mine, baseline),
+    ]
+
+
+def _memory_row(
+    workload: str,
+    target: Target | None,
+    seed: Seed,
+    mine: list[Sample],
+    baseline: list[Sample],
+) -> Row:
+    peak = median_peak_mib(mine)
+    floor = median_peak_mib(baseline)
+    extra_bytes = (peak - floor) * 1024 * 1024
+    return Row(
+        workload, peak, floor, extra_bytes / seed.largest_statement, target, "MiB"
+    )
+
+
+def _notes(
+    seed: Seed, mine: list[Sample], theirs: list[Sample], baseline: list[Sample]
+) -> list[str]:
+    extra = median_peak_mib(mine) - median_peak_mib(baseline)
+    return [
+        f"seed: {seed.rows:,} INSERT lines of {seed.path.stat().st_size / 1e6:.0f} "
+        f"MB; largest statement {seed.largest_statement} bytes; the memory row "
+        "shows altalune's peak RSS against the baseline, the peak RSS of "
+        '`python -c "import psycopg"`',
+        f"seed: altalune peak - baseline = {extra:.1f} MiB; psql -1 -f peak RSS "
+        f"{median_peak_mib(theirs):.1f} MiB",
+    ]
