@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import click
 
@@ -25,15 +26,11 @@ _FLAGS = "altalune.flags"
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-    if value is not None and param.name is not None:
+    # Unset flags arrive as None, and unset switches as False: neither may
+    # override what was given elsewhere on the command line.
+    if value not in (None, False) and param.name is not None:
         ctx.find_root().meta.setdefault(_FLAGS, {})[param.name] = value
     return value
-
-
-def _flag(*names: str, **attrs: Any) -> Callable[[F], F]:
-    return click.option(
-        *names, callback=_remember, expose_value=False, is_eager=False, **attrs
-    )
 
 
 def _verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -43,21 +40,71 @@ def _verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     return value
 
 
+_SOURCE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (
+        ("-c", "--config"),
+        {
+            "type": click.Path(dir_okay=False, path_type=Path),
+            "help": "Config file (default: ./config.yaml when it exists).",
+        },
+    ),
+    (
+        ("--dir", "migrations_dir"),
+        {
+            "type": click.Path(file_okay=False, path_type=Path),
+            "help": "Migrations directory [env GOOSE_MIGRATION_DIR].",
+        },
+    ),
+]
+
+_DATABASE_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (
+        ("--database-url",),
+        {
+            "metavar": "URL",
+            "help": "PostgreSQL URL or key=value string "
+            "[env GOOSE_DBSTRING, DATABASE_URL].",
+        },
+    ),
+    (
+        ("--table",),
+        {"help": "Version table, optionally schema.table [env GOOSE_TABLE]."},
+    ),
+    (
+        ("--connect-timeout",),
+        {
+            "type": click.FloatRange(min=0, min_open=True),
+            "metavar": "SECONDS",
+            "help": "Bound each connection attempt (default 10).",
+        },
+    ),
+    (
+        ("--wait",),
+        {
+            "type": click.FloatRange(min=0),
+            "metavar": "SECONDS",
+            "help": "Keep retrying to connect for up to SECONDS.",
+        },
+    ),
+]
+
+
+def remembered(
+    options: list[tuple[tuple[str, ...], dict[str, Any]]],
+) -> Callable[[F], F]:
+    """Decorate with *options*, in order, each remembered in the root context."""
+
+    def decorate(f: F) -> F:
+        for names, attrs in reversed(options):
+            f = click.option(*names, callback=_remember, expose_value=False, **attrs)(f)
+        return f
+
+    return decorate
+
+
 def source_options(f: F) -> F:
     """-c/--config, --dir and -v: what commands that read files take."""
-    f = _flag(
-        "-c",
-        "--config",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Config file (default: ./config.yaml when it exists).",
-    )(f)
-    f = _flag(
-        "--dir",
-        "migrations_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Migrations directory [env GOOSE_MIGRATION_DIR].",
-    )(f)
-    return click.option(
+    f = click.option(
         "-v",
         "--verbose",
         is_flag=True,
@@ -65,26 +112,12 @@ def source_options(f: F) -> F:
         expose_value=False,
         help="Log each statement to stderr; show tracebacks.",
     )(f)
+    return remembered(_SOURCE_OPTIONS)(f)
 
 
 def database_options(f: F) -> F:
     """Everything source_options takes, plus how to reach the database."""
-    f = source_options(f)
-    f = _flag(
-        "--database-url",
-        help="PostgreSQL URL or key=value string [env GOOSE_DBSTRING, DATABASE_URL].",
-    )(f)
-    f = _flag("--table", help="Version table, optionally schema.table [env GOOSE_TABLE].")(f)
-    f = _flag(
-        "--connect-timeout",
-        type=click.FloatRange(min=0, min_open=True),
-        help="Seconds to wait for each connection attempt (default 10).",
-    )(f)
-    return _flag(
-        "--wait",
-        type=click.FloatRange(min=0),
-        help="Keep retrying to connect for up to SECONDS.",
-    )(f)
+    return source_options(remembered(_DATABASE_OPTIONS)(f))
 
 
 def settings(ctx: click.Context) -> Settings:
@@ -106,7 +139,47 @@ def echo_json(document: object) -> None:
     click.echo(json.dumps(document, indent=2, default=str))
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document."
+)
+
+
+class Duration(click.ParamType):
+    """Seconds, written as a number (``90``) or a Go duration (``1m30s``, ``500ms``)."""
+
+    name = "duration"
+    _UNITS: ClassVar[dict[str, float]] = {
+        "ns": 1e-9,
+        "us": 1e-6,
+        "\u00b5s": 1e-6,
+        "ms": 1e-3,
+        "s": 1,
+        "m": 60,
+        "h": 3600,
+    }
+    _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|ms|s|m|h)")
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        text = str(value).strip()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        parts = self._PART.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            self.fail(
+                f"{value!r} is not a duration; expected e.g. 90, 90s, 1m30s or 500ms",
+                param,
+                ctx,
+            )
+        return sum(float(n) * self._UNITS[u] for n, u in parts)
+
+
+DURATION = Duration()
 
 
 _EMBEDDED = "altalune.embedded_url"

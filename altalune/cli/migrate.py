@@ -1,0 +1,253 @@
+"""``app migrate``: goose's commands over the configured database.
+
+A bare ``app migrate`` means ``up``. Results (status table, version,
+summaries, ``--json``) go to stdout; progress lines and errors to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from altalune.cli import files
+from altalune.cli.common import (
+    DURATION,
+    database_options,
+    database_url,
+    echo_json,
+    flag,
+    json_option,
+    remembered,
+    settings,
+)
+from altalune.errors import EXIT_PENDING
+from altalune.results import RunResult, format_status, format_summary, format_version
+
+if TYPE_CHECKING:
+    from altalune.runner import Runner
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+logger = logging.getLogger(__name__)
+
+
+def run_options(f: F) -> F:
+    """The flags that shape a run, accepted on the group and on each command."""
+    return database_options(remembered(_RUN_OPTIONS)(f))
+
+
+_RUN_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (
+        ("--allow-missing",),
+        {"is_flag": True, "help": "Apply missing (out-of-order) migrations."},
+    ),
+    (
+        ("--no-versioning",),
+        {
+            "is_flag": True,
+            "help": "Run the files without reading or writing the version table.",
+        },
+    ),
+    (("--no-lock",), {"is_flag": True, "help": "Do not take the migration lock."}),
+    (
+        ("--skip-sync",),
+        {"is_flag": True, "help": "Do not sync project partitions after applying."},
+    ),
+    (
+        ("--timeout",),
+        {"type": DURATION, "help": "Bound the whole command (e.g. 90s, 1h13m)."},
+    ),
+    (
+        ("--lock-timeout",),
+        {
+            "type": DURATION,
+            "help": "How long to wait for the migration lock (default 5m).",
+        },
+    ),
+]
+
+
+def _runner(ctx: click.Context) -> Runner:
+    # Imported here so that commands which need no database never load psycopg.
+    from altalune.runner import Options, Runner
+
+    config = settings(ctx)
+    options = Options(
+        database_url=database_url(ctx),
+        migrations_dir=config.migrations_dir,
+        table=config.table,
+        allow_missing=bool(flag(ctx, "allow_missing")),
+        no_versioning=bool(flag(ctx, "no_versioning")),
+        lock=not flag(ctx, "no_lock"),
+        lock_timeout=config.lock_timeout,
+        timeout=flag(ctx, "timeout"),
+        connect_timeout=config.connect_timeout,
+        wait=config.wait,
+        env=os.environ,
+    )
+    return Runner(options)
+
+
+@click.group(invoke_without_command=True)
+@run_options
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Apply, roll back and inspect goose-format migrations.
+
+    Without a COMMAND, applies every pending migration (up).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(up)
+
+
+def _report(ctx: click.Context, result: RunResult, as_json: bool) -> None:
+    synced = _sync(ctx) if result.applied and _syncs(ctx) else None
+    if as_json:
+        document: dict[str, Any] = {
+            "applied": [
+                {
+                    "version": a.version,
+                    "file": a.name,
+                    "direction": a.direction.value,
+                    "duration_seconds": round(a.duration_seconds, 6),
+                    "empty": a.empty,
+                }
+                for a in result.applied
+            ],
+            "current_version": result.current_version,
+        }
+        if synced is not None:
+            document["sync"] = synced
+        echo_json(document)
+        return
+    for line in format_summary(result):
+        click.echo(line)
+
+
+def _syncs(ctx: click.Context) -> bool:
+    command = ctx.info_name or "up"
+    return command in {"up", "up-to", "up-by-one", "migrate"} and not flag(
+        ctx, "skip_sync"
+    )
+
+
+def _sync(ctx: click.Context) -> dict[str, Any]:
+    from altalune import projects
+    from altalune.db import connection
+
+    config = settings(ctx)
+    with connection(database_url(ctx), connect_timeout=config.connect_timeout) as conn:
+        result = projects.sync(conn)
+    for partition in result.partitions:
+        logger.info("created partition %s", partition.name)
+    for config_row in result.chatbot_configs:
+        logger.info(
+            "created default chatbot config for project %s", config_row.project_id
+        )
+    return {
+        "partitions": [p.name for p in result.partitions],
+        "chatbot_configs": [c.project_id for c in result.chatbot_configs],
+    }
+
+
+def _applying(name: str, help: str) -> Callable[[F], click.Command]:
+    """A command that applies or rolls back migrations and reports the run."""
+
+    def decorate(f: F) -> click.Command:
+        f = json_option(f)
+        f = run_options(f)
+        return migrate.command(name, help=help)(click.pass_context(f))
+
+    return decorate
+
+
+@_applying("up", "Apply every pending migration.")
+def up(ctx: click.Context, as_json: bool = False) -> None:
+    _report(ctx, _runner(ctx).up(), as_json)
+
+
+@_applying("up-by-one", "Apply the next pending migration.")
+def up_by_one(ctx: click.Context, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).up_by_one(), as_json)
+
+
+@_applying("up-to", "Apply pending migrations up to VERSION.")
+@click.argument("version", type=click.IntRange(min=0))
+def up_to(ctx: click.Context, version: int, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).up_to(version), as_json)
+
+
+@_applying("down", "Roll back the current version.")
+def down(ctx: click.Context, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).down(), as_json)
+
+
+@_applying("down-to", "Roll back until the current version is VERSION or lower.")
+@click.argument("version", type=click.IntRange(min=0))
+def down_to(ctx: click.Context, version: int, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).down_to(version), as_json)
+
+
+@_applying("redo", "Roll back the current version and apply it again.")
+def redo(ctx: click.Context, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).redo(), as_json)
+
+
+@_applying("reset", "Roll back every applied migration.")
+def reset(ctx: click.Context, as_json: bool) -> None:
+    _report(ctx, _runner(ctx).reset(), as_json)
+
+
+@migrate.command()
+@click.option(
+    "--exit-code", is_flag=True, help="Exit with 3 when migrations are pending."
+)
+@json_option
+@run_options
+@click.pass_context
+def status(ctx: click.Context, exit_code: bool, as_json: bool) -> None:
+    """List every migration as applied or pending."""
+    result = _runner(ctx).status()
+    if as_json:
+        echo_json(
+            {
+                "current_version": result.current_version,
+                "migrations": [
+                    {
+                        "version": row.version,
+                        "file": row.name,
+                        "applied": row.applied,
+                        "applied_at": row.applied_at.isoformat()
+                        if row.applied_at
+                        else None,
+                    }
+                    for row in result.rows
+                ],
+            }
+        )
+    else:
+        for line in format_status(result):
+            click.echo(line)
+    if exit_code and any(not row.applied for row in result.rows):
+        ctx.exit(EXIT_PENDING)
+
+
+@migrate.command()
+@json_option
+@run_options
+@click.pass_context
+def version(ctx: click.Context, as_json: bool) -> None:
+    """Print the current version of the database."""
+    result = _runner(ctx).version()
+    if as_json:
+        echo_json({"current_version": result.version})
+    else:
+        click.echo(format_version(result))
+
+
+for _command in (files.create, files.fix, files.validate, files.parse):
+    migrate.add_command(_command)
