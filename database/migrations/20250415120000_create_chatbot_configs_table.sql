@@ -20,5 +20,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS ux_altalune_chatbot_configs_project_id
   ON altalune_chatbot_configs (project_id);
 
 -- +goose Down
--- The partitions of every project go with the table.
+-- The partitions of every project go with the table. Dropping them in one
+-- transaction takes about six locks each: with more than about a thousand
+-- projects, raise max_locks_per_transaction (default 64) before rolling back.
 DROP TABLE IF EXISTS altalune_chatbot_configs CASCADE;
