@@ -44,10 +44,12 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def _configure_logging() -> None:
+    # Replacing the handlers keeps repeated in-process runs (tests, embedding
+    # applications) from printing each line once per run.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger("altalune")
-    root.addHandler(handler)
+    root.handlers = [handler]
     root.setLevel(logging.INFO)
     root.propagate = False
 
@@ -56,7 +58,8 @@ def run(command: click.Group, args: list[str] | None = None) -> int:
     """Run *command* as a program and return its exit code."""
     _configure_logging()
     signal.signal(signal.SIGTERM, _terminate)
-    ctx_verbose = "-v" in (args or sys.argv) or "--verbose" in (args or sys.argv)
+    argv = sys.argv[1:] if args is None else args
+    verbose = "-v" in argv or "--verbose" in argv
     try:
         result = command.main(args=args, standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -72,7 +75,7 @@ def run(command: click.Group, args: list[str] | None = None) -> int:
         click.echo("aborted", err=True)
         return 1
     except AltaluneError as exc:
-        if ctx_verbose:
+        if verbose:
             click.echo(mask_url(traceback.format_exc()), err=True, nl=False)
         click.echo(f"error: {mask_url(str(exc))}", err=True)
         return exc.exit_code
