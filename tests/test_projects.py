@@ -17,6 +17,7 @@ from altalune.errors import AltaluneError
 from altalune.projects import (
     DEFAULT_MODULES_CONFIG,
     PARTITIONED_TABLES,
+    Partition,
     ProjectError,
     chatbot_config,
     create_project,
@@ -25,6 +26,7 @@ from altalune.projects import (
     partition_name,
     sync,
 )
+from altalune.projects.partitions import Missing, batches
 from altalune.runner import Options, Runner
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "database" / "migrations"
@@ -255,6 +257,21 @@ def test_sync_fills_every_gap_in_several_transactions(
         assert len(partitions_of(conn, table)) == 150
     assert set(configs_per_project(conn).values()) == {1}
     assert not sync(conn).changed
+
+
+def test_batches_never_split_a_project() -> None:
+    a, b = PARTITIONED_TABLES[:2]
+    missing = Missing(
+        (Partition(1, a), Partition(1, b), Partition(2, a)),
+        (1, 2, 3),
+    )
+
+    assert list(batches(missing, size=2)) == [
+        Missing((Partition(1, a), Partition(1, b)), (1,)),
+        Missing((Partition(2, a),), (2,)),
+        Missing((), (3,)),
+    ]
+    assert list(batches(Missing(), size=2)) == []
 
 
 def test_sync_without_the_projects_table_is_not_ready(pg_url: str) -> None:

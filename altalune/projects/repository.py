@@ -91,20 +91,12 @@ def create_project(
     new = check_project(name, description, timezone, environment)
     require_idle(conn)
     duplicate = {_NAME_CONSTRAINT: f"a project named {name!r} already exists"}
+    values = (new_public_id(), new.name, new.description, new.timezone, new.environment)
 
     with translated(conn, duplicate):
         rows = conn.cursor(row_factory=class_row(Project))
         with locked_pipeline(conn):
-            rows.execute(
-                _INSERT_PROJECT,
-                (
-                    new_public_id(),
-                    new.name,
-                    new.description,
-                    new.timezone,
-                    new.environment,
-                ),
-            )
+            rows.execute(_INSERT_PROJECT, values)
             found = tuples(conn).execute(CATALOG_QUERY, CATALOG_PARAMS)
         project = rows.fetchone()
         assert project is not None, "INSERT RETURNING gave no row"
