@@ -33,9 +33,24 @@ _MILLISECOND = 1_000 * _MICROSECOND
 _SECOND = 1_000 * _MILLISECOND
 
 
-def go_quote(text: str) -> str:
-    """Quote *text* as Go's ``strconv.Quote`` (and so ``%q``) does."""
-    return '"' + "".join(_quote_char(char) for char in text) + '"'
+def go_quote(text: str, *, limit: int | None = None) -> str:
+    """Quote *text* as Go's ``strconv.Quote`` (and so ``%q``) does.
+
+    With *limit*, only that many characters are quoted and "..." marks the cut,
+    so that a long statement cannot flood a one-line error message.
+    """
+    shown = text if limit is None else text[:limit]
+    quoted = '"' + "".join(_quote_char(char) for char in shown) + '"'
+    return quoted + ("..." if len(shown) < len(text) else "")
+
+
+def go_fold(text: str) -> str:
+    """A key under which strings equal by Go's ``strings.EqualFold`` coincide.
+
+    Go folds rune by rune: the Kelvin sign matches k and the long s matches s,
+    but a folding to several runes (sharp s to ss) does not apply.
+    """
+    return "".join(f if len(f := c.casefold()) == 1 else c for c in text)
 
 
 def _quote_char(char: str) -> str:
