@@ -136,22 +136,18 @@ def _syncs(ctx: click.Context) -> bool:
 
 
 def _sync(ctx: click.Context) -> dict[str, Any]:
+    """Give every project what the migrations just added: partitions, configs."""
     from altalune import projects
+    from altalune.cli.project import sync_document, sync_lines
     from altalune.db import connection
 
     config = settings(ctx)
     with connection(database_url(ctx), connect_timeout=config.connect_timeout) as conn:
         result = projects.sync(conn)
-    for partition in result.partitions:
-        logger.info("created partition %s", partition.name)
-    for config_row in result.chatbot_configs:
-        logger.info(
-            "created default chatbot config for project %s", config_row.project_id
-        )
-    return {
-        "partitions": [p.name for p in result.partitions],
-        "chatbot_configs": [c.project_id for c in result.chatbot_configs],
-    }
+    if result.changed:
+        for line in sync_lines(result):
+            logger.info("%s", line)
+    return sync_document(result)
 
 
 def _applying(name: str, help: str) -> Callable[[F], click.Command]:
