@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,7 @@ def _with_database(url: str, dbname: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url() -> Iterator[str]:
     """An admin URL of the PostgreSQL server the whole run uses."""
     configured = os.environ.get("ALTALUNE_TEST_DSN")
     if configured:
@@ -64,8 +65,13 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         from altalune import embedded
 
-        data = tmp_path_factory.mktemp("embedded") / "pgdata"
-        with embedded.server(data) as url:
+        # Not under tmp_path_factory: run as root, the server runs as another
+        # account that must cross every parent directory, and pytest makes
+        # its tree private again whenever a session starts.
+        with (
+            tempfile.TemporaryDirectory(prefix="altalune-pg-") as data,
+            embedded.server(Path(data) / "pgdata") as url,
+        ):
             yield url
 
 

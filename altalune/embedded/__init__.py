@@ -95,7 +95,7 @@ def detach(data_dir: Path) -> None:
         os.close(held.pop())
         server = cluster.postmaster(data_dir)
         if server and not _kept(data_dir, server) and not _in_use(data_dir):
-            cluster.shutdown(data_dir)
+            cluster.shutdown(data_dir, server)
 
 
 @contextmanager
@@ -127,7 +127,7 @@ def stop(data_dir: Path) -> int | None:
         server = cluster.settled(data_dir)
         if server is None:
             return None
-        cluster.shutdown(data_dir)
+        cluster.shutdown(data_dir, server)
     return server.pid
 
 

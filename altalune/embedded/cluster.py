@@ -8,6 +8,7 @@ that path is too long for a socket or holds a comma.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -140,15 +141,21 @@ def ensure_running(data_dir: Path) -> Postmaster:
         return running
 
     _check_path(data_dir)
-    account = server_account(data_dir)
-    if account is not None:
-        grant_search(account, data_dir.parent)
-        grant_search(account, _binary("postgres").parent)
+    account = _server_account(data_dir)
     if version(data_dir) is None:
         _initdb(data_dir, account)
     else:
         _check_version(data_dir)
     return _launch(data_dir, account)
+
+
+def _server_account(data_dir: Path) -> pwd.struct_passwd | None:
+    """Who runs the server, once able to reach its data and its binaries."""
+    account = server_account(data_dir)
+    if account is not None:
+        grant_search(account, data_dir.parent)
+        grant_search(account, _binary("postgres").parent)
+    return account
 
 
 def _check_path(data_dir: Path) -> None:
@@ -265,9 +272,9 @@ def _launch(data_dir: Path, account: pwd.struct_passwd | None) -> Postmaster:
     return started
 
 
-def shutdown(data_dir: Path) -> None:
+def shutdown(data_dir: Path, server: Postmaster) -> None:
     """Stop the server: fast (sessions end), then immediate if that hangs."""
-    account = server_account(data_dir)
+    account = _server_account(data_dir)
     pg_ctl = [str(_binary("pg_ctl")), "-D", str(data_dir), "-w"]
     pg_ctl += ["-t", str(SERVER_TIMEOUT), "stop"]
     try:
@@ -275,6 +282,11 @@ def shutdown(data_dir: Path) -> None:
     except DatabaseError:
         logger.warning("the embedded server did not stop in time; stopping it now")
         run(account, [*pg_ctl, "-m", "immediate"])
+
+    # A socket directory of its own in the temporary directory goes with it.
+    if server.socket_dir and Path(server.socket_dir) != data_dir:
+        with contextlib.suppress(OSError):
+            Path(server.socket_dir).rmdir()
 
 
 def _socket_dir(data_dir: Path, account: pwd.struct_passwd | None) -> Path:
@@ -315,13 +327,16 @@ def url(data_dir: Path, server: Postmaster) -> str:
         password = ""
     user = SUPERUSER + (":" + quote(password, safe="") if password else "")
 
+    # A socket directory goes in the host part, percent-encoded as libpq
+    # allows, so the URL keeps the usual shape: the database last, no query.
     # libpq takes PGPORT or 5432 when the port is left out, and the socket
     # file's name depends on it: always give it.
     if server.socket_dir:
-        host = quote(server.socket_dir)
-        return f"postgresql://{user}@/{SUPERUSER}?host={host}&port={server.port}"
-    host = server.listen if server.listen not in ("", "*") else "localhost"
-    host = f"[{host}]" if ":" in host else host
+        host = quote(server.socket_dir, safe="")
+    elif server.listen in ("", "*"):
+        host = "localhost"
+    else:
+        host = f"[{server.listen}]" if ":" in server.listen else server.listen
     return f"postgresql://{user}@{host}:{server.port}/{SUPERUSER}"
 
 
