@@ -1,0 +1,233 @@
+"""The migration commands of goose's CLI, as a library.
+
+Every command follows the same order: connect, take the migration lock,
+read the version table (the lock makes that reading current), plan,
+validate every file the plan will run, then run them one by one. Results
+come back as dataclasses; progress goes to logging; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from altalune.errors import Interrupted, SourceError
+from altalune.lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
+from altalune.plan import (
+    Plan,
+    plan_down,
+    plan_down_to,
+    plan_down_unversioned,
+    plan_redo,
+    plan_redo_unversioned,
+    plan_reset,
+    plan_up,
+    plan_up_unversioned,
+)
+from altalune.results import (
+    Applied,
+    RunResult,
+    StatusResult,
+    StatusRow,
+    VersionResult,
+    format_ansic,
+    format_status,
+    format_summary,
+    format_version,
+)
+from altalune.source import MAX_VERSION, MigrationFile, collect
+from altalune.store import DEFAULT_TABLE, History, Row, VersionTable
+from altalune.validation import validate
+
+if TYPE_CHECKING:
+    from altalune.session import Session
+
+logger = logging.getLogger(__name__)
+
+_Decide = Callable[[list[MigrationFile], History | None], Plan]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to reach the database and which goose flags are in effect.
+
+    Durations are in seconds. ``timeout`` bounds the whole command (goose's
+    ``-timeout``), None for no limit; ``lock_timeout`` bounds the wait for
+    another holder of the migration lock; ``wait`` retries the first
+    connection that long. ``env`` feeds ``-- +goose ENVSUB ON`` sections; None
+    means no variables at all.
+    """
+
+    database_url: str
+    migrations_dir: Path
+    table: str = DEFAULT_TABLE
+    allow_missing: bool = False
+    no_versioning: bool = False
+    lock: bool = True
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    timeout: float | None = None
+    connect_timeout: float = 10.0
+    wait: float = 0.0
+    env: Mapping[str, str] | None = None
+
+
+class Runner:
+    """goose's legacy CLI commands over one connection per call."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.table = VersionTable(options.table)
+
+    def up(self) -> RunResult:
+        return self._up(MAX_VERSION, by_one=False)
+
+    def up_by_one(self) -> RunResult:
+        return self._up(MAX_VERSION, by_one=True)
+
+    def up_to(self, version: int) -> RunResult:
+        return self._up(version, by_one=False)
+
+    def down(self) -> RunResult:
+        def decide(files: list[MigrationFile], history: History | None) -> Plan:
+            if history is None:
+                return plan_down_unversioned(files, target=files[-1].version - 1)
+            return plan_down(files, history)
+
+        return self._run(decide)
+
+    def down_to(self, version: int) -> RunResult:
+        def decide(files: list[MigrationFile], history: History | None) -> Plan:
+            if history is None:
+                return plan_down_unversioned(files, target=version)
+            return plan_down_to(files, history, version)
+
+        return self._run(decide)
+
+    def redo(self) -> RunResult:
+        def decide(files: list[MigrationFile], history: History | None) -> Plan:
+            if history is None:
+                return plan_redo_unversioned(files)
+            return plan_redo(files, history)
+
+        return self._run(decide)
+
+    def reset(self) -> RunResult:
+        def decide(files: list[MigrationFile], history: History | None) -> Plan:
+            if history is None:
+                return plan_down_unversioned(files, target=0)
+            return plan_reset(files, history)
+
+        # goose's reset reads the table without creating it.
+        return self._run(decide, create=False)
+
+    def status(self) -> StatusResult:
+        files = collect(self.options.migrations_dir)
+        if self.options.no_versioning:
+            rows = tuple(StatusRow(f.version, f.name, False, None) for f in files)
+            return StatusResult(rows, files[-1].version, versioned=False)
+
+        with self._session() as session:
+            history = session.history(create=True)
+        latest = history.latest_by_tstamp()
+        rows = tuple(_status_row(f, latest.get(f.version)) for f in files)
+        return StatusResult(rows, history.current())
+
+    def version(self) -> VersionResult:
+        if self.options.no_versioning:
+            files = collect(self.options.migrations_dir)
+            return VersionResult(files[-1].version, versioned=False)
+
+        with self._session() as session:
+            history = session.history(create=True)
+        return VersionResult(history.current())
+
+    def _up(self, target: int, *, by_one: bool) -> RunResult:
+        options = self.options
+
+        def decide(files: list[MigrationFile], history: History | None) -> Plan:
+            if history is None:
+                return plan_up_unversioned(files, target=target, by_one=by_one)
+            return plan_up(
+                files,
+                history,
+                target=target,
+                allow_missing=options.allow_missing,
+                by_one=by_one,
+            )
+
+        return self._run(decide, target=target)
+
+    def _run(
+        self, decide: _Decide, *, target: int | None = None, create: bool = True
+    ) -> RunResult:
+        files = self._files(target)
+        applied: list[Applied] = []
+        with self._session() as session:
+            try:
+                session.lock()
+                history = None
+                if not self.options.no_versioning:
+                    history = session.history(create=create)
+                plan = decide(files, history)
+                steps = validate(plan.steps, env=self.options.env)
+                executor = session.executor()
+                for step in steps:
+                    applied.append(executor.run(step))
+            except KeyboardInterrupt as exc:
+                code = getattr(exc, "exit_code", 130)
+                raise Interrupted(_interrupted(applied), code) from None
+
+        if plan.failure is not None:
+            if plan.message:
+                logger.info("%s", plan.message)
+            raise plan.failure
+        return RunResult(tuple(applied), plan.current_version, plan.message)
+
+    def _files(self, target: int | None) -> list[MigrationFile]:
+        """goose's collection, which keeps only files up to an up-to target."""
+        directory = self.options.migrations_dir
+        files = collect(directory)
+        if target is not None:
+            files = [f for f in files if f.version <= target]
+            if not files:
+                raise SourceError(
+                    f"no migration files found in {directory} with version <= {target}"
+                )
+        return files
+
+    def _session(self) -> Session:
+        # The database modules load psycopg; commands that never connect
+        # (create, fix, validate) should not pay for it.
+        from altalune.session import Session
+
+        return Session(self.options, self.table)
+
+
+def _status_row(migration: MigrationFile, row: Row | None) -> StatusRow:
+    if row is not None and row.applied:
+        return StatusRow(migration.version, migration.name, True, row.tstamp)
+    return StatusRow(migration.version, migration.name, False, None)
+
+
+def _interrupted(applied: list[Applied]) -> str:
+    if not applied:
+        return "interrupted before any migration ran"
+    return f"interrupted after applying {applied[-1].name}"
+
+
+__all__ = [
+    "Applied",
+    "Options",
+    "RunResult",
+    "Runner",
+    "StatusResult",
+    "StatusRow",
+    "VersionResult",
+    "format_ansic",
+    "format_status",
+    "format_summary",
+    "format_version",
+]
