@@ -1,0 +1,5 @@
+-- +goose Up
+CREATE TABLE broken (id int)
+
+-- +goose Down
+DROP TABLE broken;

@@ -1,0 +1,2 @@
+-- +goose Up
+-- Reserved for the reporting schema; intentionally empty.
