@@ -1,0 +1,1 @@
+CREATE TABLE spelling (id int);

@@ -1,0 +1,1 @@
+CREATE INDEX ON public.orders (customer_id);

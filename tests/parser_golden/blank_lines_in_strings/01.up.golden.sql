@@ -1,0 +1,3 @@
+CREATE TABLE note (
+    id text,
+            body text);

@@ -1,0 +1,5 @@
+INSERT INTO note (id, body) VALUES ('n1',  E'# Heading
+
+first paragraph
+
+second paragraph');

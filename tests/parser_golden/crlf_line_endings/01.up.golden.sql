@@ -1,0 +1,4 @@
+CREATE TABLE windows (
+    id int,
+    name text
+);

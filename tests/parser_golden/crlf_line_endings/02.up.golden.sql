@@ -1,0 +1,2 @@
+SELECT 'one';
+SELECT 'two';

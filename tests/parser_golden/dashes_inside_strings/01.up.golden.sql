@@ -1,0 +1,4 @@
+CREATE TABLE certificate (
+    id integer NOT NULL,
+    "pemText" text
+);

@@ -1,0 +1,1 @@
+DROP TABLE eu_west_orders;    -- first

@@ -1,0 +1,6 @@
+CREATE OR REPLACE FUNCTION greet()
+RETURNS void AS $$
+BEGIN
+	RAISE NOTICE 'hello bar $APP_NAME $APP_NAME';
+END;
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,3 @@
+-- +goose Up
+SELECT 1;SELECT 2;
+-- +goose Down

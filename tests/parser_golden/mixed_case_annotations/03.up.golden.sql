@@ -1,0 +1,2 @@
+CREATE TRIGGER invoice_guard BEFORE INSERT OR UPDATE ON invoice
+    FOR EACH ROW EXECUTE FUNCTION invoice_guard();

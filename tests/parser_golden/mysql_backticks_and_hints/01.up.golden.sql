@@ -1,0 +1,4 @@
+CREATE TABLE `alpha` (
+    `first` DATETIME DEFAULT NOW(),
+    `second` DATETIME DEFAULT NOW()
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

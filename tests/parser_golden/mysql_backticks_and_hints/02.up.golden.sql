@@ -1,0 +1,4 @@
+CREATE TABLE `beta` (
+    `first` DATETIME DEFAULT NOW(),
+    `second` DATETIME DEFAULT NOW()
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -1,0 +1,1 @@
+/*!80031 ALTER TABLE `alpha` MODIFY `first` TEXT NOT NULL */;

@@ -1,0 +1,1 @@
+/*!80031 ALTER TABLE `beta` MODIFY `second` TEXT NOT NULL */;

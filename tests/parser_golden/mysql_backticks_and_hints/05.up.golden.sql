@@ -1,0 +1,1 @@
+/*!80033 ALTER TABLE `alpha` MODIFY `second` TEXT NOT NULL */;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY visit_page ON visit (page);

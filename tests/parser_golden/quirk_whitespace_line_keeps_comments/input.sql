@@ -1,0 +1,6 @@
+-- +goose Up
+   
+-- this comment is kept, because the line of spaces started the statement
+SELECT 1;
+-- this one is dropped
+SELECT 2;

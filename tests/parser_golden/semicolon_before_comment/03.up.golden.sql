@@ -1,0 +1,2 @@
+SELECT 3 -- not ended ;
+, 4;

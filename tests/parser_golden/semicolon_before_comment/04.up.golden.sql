@@ -1,0 +1,2 @@
+SELECT 5 " ; " -- quoted
+, 6;

@@ -1,0 +1,2 @@
+-- +goose Up
+-- nothing to run yet

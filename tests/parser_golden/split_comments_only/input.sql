@@ -1,0 +1,8 @@
+
+
+-- a note before Up
+-- +goose Up
+
+-- a note in Up
+-- +goose Down
+

@@ -1,0 +1,5 @@
+CREATE TABLE visit (
+		id int NOT NULL,
+		page text,
+		PRIMARY KEY(id)
+);                  -- first

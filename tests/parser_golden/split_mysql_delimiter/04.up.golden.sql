@@ -1,0 +1,1 @@
+select shout("abc") from dual;

@@ -1,0 +1,1 @@
+drop function reading_partitions(DATE, DATE);

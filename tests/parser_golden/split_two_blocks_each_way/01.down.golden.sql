@@ -1,0 +1,1 @@
+DROP TRIGGER item_changed_at ON item

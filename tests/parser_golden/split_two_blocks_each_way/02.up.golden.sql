@@ -1,0 +1,1 @@
+CREATE TRIGGER item_changed_at BEFORE UPDATE ON item FOR EACH ROW EXECUTE PROCEDURE  set_changed_at();

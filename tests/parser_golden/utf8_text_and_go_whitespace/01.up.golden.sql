@@ -1,0 +1,1 @@
+INSERT INTO word (w) VALUES ('été'), ('naïve');
