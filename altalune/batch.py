@@ -99,7 +99,8 @@ class Deadline:
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self.expired = False
-        self._end = None if seconds is None else time.monotonic() + seconds
+        # goose reads a zero -timeout as no limit at all.
+        self._end = time.monotonic() + seconds if seconds else None
         self._timer: threading.Timer | None = None
 
     def arm(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:

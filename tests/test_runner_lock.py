@@ -101,6 +101,12 @@ def test_deadline_cancels_the_running_migration(pg_url: str, tmp_path: Path) -> 
     assert version_rows(pg_url) == [(1, 0, True), (2, 1, True)]
 
 
+def test_zero_timeout_means_no_limit(pg_url: str, tmp_path: Path) -> None:
+    result = runner(pg_url, migrations(tmp_path), timeout=0).up_to(1)
+
+    assert [a.version for a in result.applied] == [1]
+
+
 def test_deadline_covers_waiting_for_the_lock(
     pg_url: str, tmp_path: Path, holder: psycopg.Connection[tuple[object, ...]]
 ) -> None:
