@@ -1,28 +1,30 @@
 """A loopback TCP proxy that adds latency, to make round trips cost what they
 cost over a network.
 
-Every chunk read from either side is stamped with the time it may leave and
-queued; a writer per direction sends chunks in order as soon as their time
-comes. Chunks in flight overlap, so the delay adds latency without limiting
-throughput. The proxy runs its own event loop in a daemon thread and stops
-when its context ends or when its lifetime runs out, whichever comes first.
+Each direction of a connection has a reader thread, which stamps every chunk
+with the time it may leave, and a writer thread, which sends the chunks in
+order as soon as their time comes. Chunks in flight overlap, so the delay adds
+latency without limiting throughput. Threads sleep with the operating system's
+fine timer, so that a 2 ms delay stays close to 2 ms. The proxy stops when its
+context ends or when its lifetime runs out, whichever comes first.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ipaddress
+import queue
+import socket
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
 
 from bench.wire import RoundTripCounter
 
 _CHUNK = 256 * 1024
 _QUEUED_CHUNKS = 256
-_GRACE = 2.0
+_POLL = 0.2
 
 Observer = Callable[[bytes], None]
 
@@ -40,28 +42,26 @@ class LatencyProxy:
         upstream_port: int,
         *,
         delay_ms: float = 2.0,
-        lifetime: float = 600.0,
+        lifetime: float = 900.0,
     ) -> None:
         host = "127.0.0.1" if upstream_host == "localhost" else upstream_host
         if not ipaddress.ip_address(host).is_loopback:
             raise ValueError(f"the proxy only forwards to loopback, not {host!r}")
         self.delay = delay_ms / 1000
         self.round_trips = 0
-        self.port = 0
         self._upstream = (host, upstream_port)
-        self._lifetime = lifetime
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="proxy")
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._failure: BaseException | None = None
-        self._connections: set[asyncio.Task[Any]] = set()
+        self._deadline = time.monotonic() + lifetime
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        # Every socket opened, to be cut at the end; closing one twice is harmless.
+        self._sockets: set[socket.socket] = set()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(_POLL)
+        self.port: int = self._listener.getsockname()[1]
+        self._acceptor = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self) -> LatencyProxy:
-        self._thread.start()
-        self._ready.wait(timeout=10)
-        if self._failure is not None or not self.port:
-            raise RuntimeError(f"the proxy did not start: {self._failure!r}")
+        self._acceptor.start()
         return self
 
     def __exit__(
@@ -70,113 +70,130 @@ class LatencyProxy:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(timeout=10)
+        self._stop.set()
+        self._acceptor.join()
 
     def reset(self) -> None:
-        self.round_trips = 0
+        with self._lock:
+            self.round_trips = 0
 
-    def _run(self) -> None:
+    def _accept(self) -> None:
+        with self._listener:
+            while not self._stop.is_set() and time.monotonic() < self._deadline:
+                try:
+                    client, _ = self._listener.accept()
+                except TimeoutError:
+                    continue
+                self._connect(client)
+
+        # Past its lifetime the proxy cuts whatever is still connected.
+        with self._lock:
+            for sock in self._sockets:
+                _close(sock)
+
+    def _connect(self, client: socket.socket) -> None:
         try:
-            asyncio.run(self._serve())
-        except BaseException as exc:  # reported to the thread that waits in __enter__
-            self._failure = exc
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        server = await asyncio.start_server(self._connect, "127.0.0.1", 0)
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-
-        async with server:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self._lifetime)
-            # Chunks still in flight when the context ends get a moment to land.
-            if self._connections:
-                await asyncio.wait(self._connections, timeout=_GRACE)
-
-    async def _connect(
-        self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._connections.add(task)
-
-        # The handler is the top of its task: ending quietly when the loop
-        # shuts down keeps asyncio from logging the cancellation as an error.
-        try:
-            await self._forward(client_in, client_out)
-        except asyncio.CancelledError:
-            client_out.close()
-        finally:
-            self._connections.discard(task)
-
-    async def _forward(
-        self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter
-    ) -> None:
-        try:
-            server_in, server_out = await asyncio.open_connection(*self._upstream)
+            server = socket.create_connection(self._upstream, timeout=5)
         except OSError:
-            client_out.close()
+            _close(client)
             return
+        for sock in (client, server):
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self._sockets |= {client, server}
 
         counter = RoundTripCounter()
 
         def observe(chunk: bytes) -> None:
             before = counter.round_trips
             counter.feed(chunk)
-            self.round_trips += counter.round_trips - before
+            with self._lock:
+                self.round_trips += counter.round_trips - before
 
-        await asyncio.gather(
-            self._pump(client_in, server_out, observe),
-            self._pump(server_in, client_out, None),
-        )
+        pair = _Pair(client, server)
+        self._forward(client, server, observe, pair)
+        self._forward(server, client, None, pair)
 
-    async def _pump(
+    def _forward(
         self,
-        source: asyncio.StreamReader,
-        target: asyncio.StreamWriter,
+        source: socket.socket,
+        target: socket.socket,
+        observe: Observer | None,
+        pair: _Pair,
+    ) -> None:
+        chunks: queue.Queue[tuple[float, bytes]] = queue.Queue(_QUEUED_CHUNKS)
+        _start(self._read, source, chunks, observe)
+        _start(self._write, chunks, target, pair)
+
+    def _read(
+        self,
+        source: socket.socket,
+        chunks: queue.Queue[tuple[float, bytes]],
         observe: Observer | None,
     ) -> None:
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue(_QUEUED_CHUNKS)
-        writer = asyncio.create_task(self._deliver(queue, target))
-
         try:
-            while chunk := await source.read(_CHUNK):
+            while chunk := source.recv(_CHUNK):
                 if observe is not None:
                     observe(chunk)
-                await queue.put((loop.time() + self.delay, chunk))
+                chunks.put((time.monotonic() + self.delay, chunk))
         except OSError:
-            pass
-        finally:
-            # An empty chunk tells the writer to close once the data before it left.
-            await queue.put((loop.time() + self.delay, b""))
-            await writer
+            pass  # a reset or a socket cut at shutdown: the stream ends here
+        # An empty chunk tells the writer to close once the data before it left.
+        chunks.put((time.monotonic() + self.delay, b""))
 
-    async def _deliver(
-        self, queue: asyncio.Queue[tuple[float, bytes]], target: asyncio.StreamWriter
+    def _write(
+        self,
+        chunks: queue.Queue[tuple[float, bytes]],
+        target: socket.socket,
+        pair: _Pair,
     ) -> None:
-        loop = asyncio.get_running_loop()
         broken = False
 
         # Once the target is gone the queue is still drained, so that the
         # reader never blocks on a full queue nobody empties.
         while True:
-            due, chunk = await queue.get()
+            due, chunk = chunks.get()
             if not chunk:
                 break
             if broken:
                 continue
-            if due > loop.time():
-                await asyncio.sleep(due - loop.time())
+            if (wait := due - time.monotonic()) > 0:
+                time.sleep(wait)
             try:
-                target.write(chunk)
-                await target.drain()
+                target.sendall(chunk)
             except OSError:
                 broken = True
 
-        target.close()
+        # Half-close, so that the other direction can still finish its flight.
+        with contextlib.suppress(OSError):
+            target.shutdown(socket.SHUT_WR)
+        pair.direction_done()
+
+
+class _Pair:
+    """A client socket and its server socket, closed once both directions end."""
+
+    def __init__(self, client: socket.socket, server: socket.socket) -> None:
+        self._sockets = (client, server)
+        self._open_directions = 2
+        self._lock = threading.Lock()
+
+    def direction_done(self) -> None:
+        with self._lock:
+            self._open_directions -= 1
+            done = self._open_directions == 0
+        if done:
+            for sock in self._sockets:
+                _close(sock)
+
+
+def _start(target: Callable[..., None], *arguments: object) -> None:
+    threading.Thread(target=target, args=arguments, daemon=True).start()
+
+
+def _close(sock: socket.socket) -> None:
+    # shutdown wakes a thread blocked in recv on the socket; close alone does not.
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()

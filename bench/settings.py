@@ -27,6 +27,11 @@ class Settings:
     app: Path
     quick: bool
 
+    @property
+    def short_repetitions(self) -> int:
+        """Repetitions for commands of well under a second, whose times are noisy."""
+        return 3 * self.repetitions
+
 
 def parse(argv: Sequence[str], workloads: Sequence[str]) -> Settings:
     parser = argparse.ArgumentParser(

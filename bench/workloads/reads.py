@@ -68,7 +68,7 @@ def _compare_counts(
         return ctx.app.migrate(url, prepared.migrations, command)
 
     large, small, floor = interleave(
-        ctx.settings.repetitions,
+        ctx.settings.short_repetitions,
         partial(ctx.run, read(many)),
         partial(ctx.run, read(few)),
         partial(ctx.run, psql(ctx.server.url(many.database, port=port), "-c", _LIST)),

@@ -15,9 +15,6 @@ from bench.timing import interleave, median_seconds
 HELP = Target("<= 0.5x import psycopg", 0.5)
 STATUS = Target("<= 1.3x import psycopg", 1.3)
 
-# Start-up times are short and noisy: take more samples than elsewhere.
-_MORE_SAMPLES = 3
-
 
 @dataclass(frozen=True)
 class _Command:
@@ -72,7 +69,7 @@ def _time(ctx: Context, commands: list[_Command]) -> list[Row]:
     if not commands:
         return []
     baseline, *measured = interleave(
-        _MORE_SAMPLES * ctx.settings.repetitions,
+        ctx.settings.short_repetitions,
         partial(ctx.run, ctx.app.import_psycopg()),
         *(partial(ctx.run, command.argv) for command in commands),
     )
