@@ -55,7 +55,7 @@ LINE = st.one_of(
 )
 # Text free of quotes, dollars and comment marks, with any Unicode spacing.
 WORDS = st.text(
-    alphabet=st.characters(exclude_characters="\n'\"$-/*", exclude_categories=("Cs",)),
+    alphabet=st.characters(codec="utf-8", exclude_characters="\n'\"$-/*"),
     max_size=12,
 )
 STATEMENT = st.builds(
