@@ -220,7 +220,8 @@ class SQLParser:
 
     def _emit(self, number: int, *, block: bool) -> Statement:
         text, lead = self._joined()
-        first = self._line_at(lead) if text else number
+        # Most statements start on their first line; _line_at finds the others.
+        first = (self._line_at(lead) if lead else self._numbers[0]) if text else number
         opened = sqlscan.unterminated(text)
         if opened is not None:
             start = self._line_at(lead + opened.offset)

@@ -11,6 +11,7 @@ text is never walked character by character.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["Command", "Open", "commands", "needs_no_transaction", "unterminated"]
@@ -35,6 +36,7 @@ _TOKEN = re.compile(
     rf"|(?P<word>[{_START}][{_CONTINUE}]*)|(?P<number>[0-9]+)|(?P<other>.)",
     re.DOTALL,
 )
+_FIRST_WORD = re.compile(r"[ \t\n\r\f\v]*([A-Za-z]+)(?![\w$])")
 _SIMPLE_LITERAL = re.compile(r"[eE]?'(\w*)'", re.ASCII)
 _MAX_KEYWORDS = 32
 
@@ -84,21 +86,25 @@ def unterminated(text: str) -> Open | None:
 def commands(text: str) -> list[Command]:
     """Split *text* at its top-level semicolons; empty commands are left out."""
     found: list[Command] = []
+    for begin, end in _spans(text):
+        offset, keywords = _tokens(text, begin, end, _MAX_KEYWORDS)
+        if keywords:
+            found.append(Command(offset, keywords, end))
+    return found
+
+
+def _spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each command of *text* begins and ends (before its semicolon)."""
     begin = pos = 0
-    while True:
-        mark = _OPENER_OR_SEMICOLON.search(text, pos)
-        if mark is None or mark.group() == ";":
-            end = len(text) if mark is None else mark.start()
-            offset, keywords = _tokens(text, begin, end, _MAX_KEYWORDS)
-            if keywords:
-                found.append(Command(offset, keywords, end))
-            if mark is None:
-                return found
+    while (mark := _OPENER_OR_SEMICOLON.search(text, pos)) is not None:
+        if mark.group() == ";":
+            yield begin, mark.start()
             begin = pos = mark.end()
             continue
         pos = _skip(text, mark.start(), pos)
         if pos < 0:
-            pos = len(text)
+            break  # an unterminated construct runs to the end of the text
+    yield begin, len(text)
 
 
 def _tokens(
@@ -234,6 +240,8 @@ _REFUSED = [
 _SLOT_DETACHED = re.compile(
     rf"ALTER SUBSCRIPTION ({_NAME}) SET {_IN_OPTIONS}SLOT_NAME(?: =)? '?NONE'? [,)]"
 )
+_VERBS = {"CREATE", "DROP", "ALTER", "VACUUM", "CLUSTER", "REINDEX", "DISCARD",
+          "COMMIT", "ROLLBACK"}  # fmt: skip
 _DROP_SUBSCRIPTION = re.compile(rf"DROP SUBSCRIPTION (?:IF EXISTS )?({_NAME})")
 
 
@@ -249,12 +257,17 @@ def needs_no_transaction(text: str) -> str | None:
         return None
 
     detached: set[str] = set()
-    for command in commands(text):
-        words = command.keywords
-        if words[1:2] == ("SUBSCRIPTION",):
-            # Subscription options may follow any number of publications.
-            words = _tokens(text, command.offset, command.end)[1]
-        line = " ".join(words)
+    for begin, end in _spans(text):
+        # The first words tell whether a command can matter; most are INSERTs.
+        verb = _FIRST_WORD.match(text, begin, end)
+        if verb and verb[1].upper() not in _VERBS:
+            continue
+        offset, head = _tokens(text, begin, end, 2)
+        if not head or head[0] not in _VERBS:
+            continue
+        # Subscription options may follow any number of publications.
+        limit = None if head[1:] == ("SUBSCRIPTION",) else _MAX_KEYWORDS
+        line = " ".join(_tokens(text, offset, end, limit)[1])
         if slot := _SLOT_DETACHED.match(line):
             detached.add(_name_key(slot[1]))
         drop = _DROP_SUBSCRIPTION.match(line)

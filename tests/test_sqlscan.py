@@ -260,6 +260,12 @@ def test_needs_no_transaction(text: str, name: str) -> None:
     assert needs_no_transaction(text) == name
 
 
+def test_needs_no_transaction_finds_a_command_among_many() -> None:
+    inserts = "INSERT INTO t VALUES (1, 'vacuum;');\n" * 10_000
+    assert needs_no_transaction(inserts) is None
+    assert needs_no_transaction(inserts + "  vacuum t;\n" + inserts) == "VACUUM"
+
+
 @pytest.mark.parametrize("text", ALLOWED)
 def test_needs_no_transaction_false_positives(text: str) -> None:
     assert needs_no_transaction(text) is None
