@@ -1,8 +1,9 @@
-"""Go's text formats that goose shows its users, reproduced byte for byte.
+"""Go's string behaviour that goose's output and parsing depend on.
 
-goose quotes bad input with ``%q`` (``strconv.Quote``) and reports how long a
-migration took with ``time.Duration.String()``. Python's ``repr`` and any
-home-made duration format differ in many small ways, so both are ported here.
+goose quotes bad input with ``%q`` (``strconv.Quote``), reports how long a
+migration took with ``time.Duration.String()``, trims with ``unicode.IsSpace``
+and compares annotations with ``strings.EqualFold``. Python's ``repr``,
+``strip`` and ``casefold`` differ in small ways, so each is ported here.
 """
 
 from __future__ import annotations
