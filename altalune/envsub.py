@@ -1,9 +1,9 @@
 """Variable substitution for ``-- +goose ENVSUB ON``.
 
 goose expands variables with mfridman/interpolate v0.0.2, whose rules are not
-quite a shell's: ``$$`` becomes ``$``, a backslash escapes only ``\\`` and
-``$``, ``$1`` is an error, and substrings count bytes. The same input must give
-the same statement, or the same error, so those rules are reproduced here.
+quite a shell's: ``$$`` becomes ``$``, ``\\$`` gives ``$`` while ``\\\\`` stays
+two backslashes, ``$1`` is an error, and substrings count bytes. The same input
+must give the same statement, or the same error, so those rules are kept.
 
 A line is parsed completely before anything is expanded, as in the original:
 a syntax error later in a line wins over a ``${X?}`` error earlier in it.
