@@ -27,7 +27,12 @@ def holder(pg_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
 
 
 def _advisory_locks(pg_url: str) -> list[tuple[object, ...]]:
-    return query(pg_url, "SELECT pid FROM pg_locks WHERE locktype = 'advisory'")
+    # Advisory locks are per database; other databases' locks are not ours.
+    return query(
+        pg_url,
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND database ="
+        " (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
 
 
 def test_busy_lock_makes_the_runner_wait_then_give_up(

@@ -43,10 +43,24 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated(EXIT_TERMINATED)
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is at the time of each record.
+
+    A StreamHandler would keep the stream of the first run, which in-process
+    callers (tests, embedding applications) may have replaced or closed.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
 def _configure_logging() -> None:
-    # Replacing the handlers keeps repeated in-process runs (tests, embedding
-    # applications) from printing each line once per run.
-    handler = logging.StreamHandler(sys.stderr)
+    # Replacing the handlers keeps repeated in-process runs from printing
+    # each line once per run.
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     root = logging.getLogger("altalune")
     root.handlers = [handler]
