@@ -45,8 +45,9 @@ def _heading(settings: Settings, machine: str, elapsed: float) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     sizes = (
         f"{settings.migrations} migrations, {settings.seed_megabytes} MB seed, "
-        f"{settings.projects} projects, {settings.repetitions} repetitions "
-        f"(seed {settings.seed_repetitions}), proxy +{settings.delay_ms:g} ms each way"
+        f"{settings.projects} projects; {settings.repetitions} repetitions, "
+        f"{settings.large_repetitions} for the seed and the projects; "
+        f"proxy +{settings.delay_ms:g} ms each way"
     )
     return (
         f"# altalune benchmarks\n\n{when} on {machine}.\n"

@@ -46,20 +46,20 @@ class Context:
         *,
         port: int | None = None,
         prepare: Step | None = None,
-        check: Step | None = None,
+        after: Step | None = None,
     ) -> Sample:
         """Measure *command* (given the URL) against a database of its own.
 
-        *prepare* and *check*, given the database name, run before and after
-        the measurement: setting the database up, and verifying the work was
-        really done.
+        *prepare* and *after*, given the database name, run before and after
+        the measurement: setting the database up, then verifying the work was
+        really done (and possibly measuring more on the state it left).
         """
         with self.server.fresh_database() as database:
             if prepare is not None:
                 prepare(database)
             sample = self.run(command(self.server.url(database, port=port)))
-            if check is not None:
-                check(database)
+            if after is not None:
+                after(database)
         return sample
 
     def expect(self, database: str, query: LiteralString, expected: object) -> None:

@@ -20,7 +20,7 @@ class Settings:
     seed_megabytes: int
     projects: int
     repetitions: int
-    seed_repetitions: int
+    large_repetitions: int
     delay_ms: float
     only: tuple[str, ...]
     server_url: str
@@ -54,7 +54,13 @@ def parse(argv: Sequence[str], workloads: Sequence[str]) -> Settings:
     parser.add_argument("--seed-mb", type=_positive, metavar="MB")
     parser.add_argument("--projects", type=_positive, metavar="N")
     parser.add_argument("--repetitions", type=_positive, default=3, metavar="N")
-    parser.add_argument("--seed-repetitions", type=_positive, default=1, metavar="N")
+    parser.add_argument(
+        "--large-repetitions",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="repetitions of the seed and of creating the projects (default 1)",
+    )
     parser.add_argument("--delay-ms", type=float, default=2.0, metavar="MS")
     parser.add_argument(
         "--server-url",
@@ -74,7 +80,7 @@ def parse(argv: Sequence[str], workloads: Sequence[str]) -> Settings:
         seed_megabytes=args.seed_mb or (10 if args.quick else 100),
         projects=args.projects or (100 if args.quick else 1000),
         repetitions=args.repetitions,
-        seed_repetitions=args.seed_repetitions,
+        large_repetitions=args.large_repetitions,
         delay_ms=args.delay_ms,
         only=tuple(args.only or workloads),
         server_url=args.server_url,

@@ -68,7 +68,7 @@ def _side_by_side(
 
     mine, theirs = interleave(
         ctx.settings.repetitions,
-        partial(ctx.run_fresh, up, port=port, check=check),
-        partial(ctx.run_fresh, replay, port=port, check=check),
+        partial(ctx.run_fresh, up, port=port, after=check),
+        partial(ctx.run_fresh, replay, port=port, after=check),
     )
     return [compare(workload, median_seconds(mine), median_seconds(theirs), target)]

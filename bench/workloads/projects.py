@@ -8,16 +8,16 @@ this module only sets databases up and measures the driver as a child.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from bench.app import ROOT
 from bench.context import Context, WrongResult
-from bench.results import Outcome, Row, Target, compare, guarded, missing
+from bench.results import Case, Outcome, Row, Target, compare, guarded, missing
 from bench.server import psql
-from bench.timing import interleave, median_seconds
+from bench.timing import Sample, interleave, median_seconds
 
 CREATE = Target("<= 1.3x psql", 1.3)
 BOUNDED = Target("<= 0.05 per project (bounded)", 0.05)
@@ -38,17 +38,16 @@ _ALL_PARTITIONS = (
 
 def measure(ctx: Context) -> Outcome:
     count = ctx.settings.projects
-    creating = (f"create {count} projects (library, one process)", CREATE)
-    syncing = (
-        f"sync {count} projects after a new partitioned table, round trips",
-        BOUNDED,
-    )
-    if not ctx.app.has("migrate", "up") or not _library_present(ctx):
-        return Outcome(missing([creating, syncing]))
+    cases: list[Case] = [
+        (f"create {count} projects (library, one process)", CREATE),
+        (f"sync {count} projects after a new partitioned table, round trips", BOUNDED),
+    ]
+    commands_present = all(ctx.app.has("migrate", c) for c in ("up", "down-to"))
+    if not commands_present or not _library_present(ctx):
+        return Outcome(missing(cases))
 
     outcome = Outcome(notes=[_NOTE])
-    outcome.rows += guarded([creating], partial(_create, ctx, *creating))
-    outcome.rows += guarded([syncing], partial(_sync, ctx, *syncing, outcome))
+    outcome.rows += guarded(cases, partial(_create_then_sync, ctx, cases, outcome))
     return outcome
 
 
@@ -56,7 +55,9 @@ _NOTE = (
     "projects: create runs create_project once per project in one Python process; "
     "the reference is one psql session doing, per project and in one transaction, "
     "the project row, its partition of each partitioned table and its default "
-    "chatbot config; sync round trips are the Query and Sync messages the proxy saw"
+    "chatbot config. Sync runs on the projects just created, after the newest "
+    "partitioned table was rolled back and applied again (so no project has a "
+    "partition of it); its round trips are the Query and Sync messages the proxy saw"
 )
 
 
@@ -69,17 +70,18 @@ def _driver(ctx: Context, *arguments: str) -> list[str]:
     return [str(ctx.app.python), str(DRIVER), *arguments]
 
 
-def _migrate(ctx: Context, database: str, directory: Path, *flags: str) -> None:
-    ctx.run(ctx.app.migrate(ctx.server.url(database), directory, "up", *flags))
+def _migrate(ctx: Context, database: str, *command: str) -> None:
+    ctx.run(ctx.app.migrate(ctx.server.url(database), MIGRATIONS, *command))
 
 
-def _create(ctx: Context, workload: str, target: Target | None) -> list[Row]:
+def _create_then_sync(ctx: Context, cases: list[Case], outcome: Outcome) -> list[Row]:
     count = ctx.settings.projects
     script = ctx.scratch / "projects.sql"
     ctx.run(_driver(ctx, "reference", str(count), str(script)))
+    syncs: list[tuple[int, Sample]] = []
 
     def prepare(database: str) -> None:
-        _migrate(ctx, database, MIGRATIONS)
+        _migrate(ctx, database, "up")
 
     def library(url: str) -> list[str]:
         return _driver(ctx, "create", url, str(count))
@@ -92,60 +94,55 @@ def _create(ctx: Context, workload: str, target: Target | None) -> list[Row]:
         ctx.expect(database, _CONFIGS, count)
         ctx.expect(database, _ALL_PARTITIONS, True)
 
+    def check_then_sync(database: str) -> None:
+        check(database)
+        syncs.append(_sync_after_new_table(ctx, database, check))
+
     mine, theirs = interleave(
-        ctx.settings.repetitions,
-        partial(ctx.run_fresh, library, prepare=prepare, check=check),
-        partial(ctx.run_fresh, floor, prepare=prepare, check=check),
+        ctx.settings.large_repetitions,
+        partial(ctx.run_fresh, library, prepare=prepare, after=check_then_sync),
+        partial(ctx.run_fresh, floor, prepare=prepare, after=check),
     )
-    return [compare(workload, median_seconds(mine), median_seconds(theirs), target)]
 
-
-def _sync(
-    ctx: Context, workload: str, target: Target | None, outcome: Outcome
-) -> list[Row]:
-    count = ctx.settings.projects
-    before, after = _split_migrations(ctx.scratch / "projects-migrations")
-
-    with ctx.server.fresh_database() as database, ctx.proxy() as proxy:
-        _migrate(ctx, database, before)
-        ctx.run(_driver(ctx, "create", ctx.server.url(database), str(count)))
-        _migrate(ctx, database, after, "--skip-sync")
-        ctx.expect(database, _CONFIGS, 0)
-
-        proxy.reset()
-        sample = ctx.run(
-            _driver(ctx, "sync", ctx.server.url(database, port=proxy.port))
-        )
-        round_trips = proxy.round_trips
-        ctx.expect(database, _CONFIGS, count)
-        ctx.expect(database, _ALL_PARTITIONS, True)
-
+    (creating, create_target), (syncing, sync_target) = cases
+    round_trips, sample = syncs[-1]
     outcome.notes.append(
         f"sync: {round_trips} round trips for {count} projects, "
         f"{sample.seconds:.3f} s through the proxy"
     )
-    row = Row(workload, round_trips, count, round_trips / count, target, "round trips")
-    return [row]
+    return [
+        compare(creating, median_seconds(mine), median_seconds(theirs), create_target),
+        Row(
+            syncing, round_trips, count, round_trips / count, sync_target, "round trips"
+        ),
+    ]
 
 
-def _split_migrations(work: Path) -> tuple[Path, Path]:
-    """Two directories: the migrations before the newest partitioned table, and all.
+def _sync_after_new_table(
+    ctx: Context, database: str, check: Callable[[str], None]
+) -> tuple[int, Sample]:
+    """Make the newest partitioned table appear anew, then sync through the proxy."""
+    _migrate(ctx, database, "down-to", str(_version_before_newest_partitioned_table()))
+    _migrate(ctx, database, "up", "--skip-sync")
+    ctx.expect(database, _CONFIGS, 0)
 
-    Projects created in between lack that table's partition and config,
-    which is what sync has to fill in.
-    """
-    files = sorted(MIGRATIONS.glob("*.sql"))
+    with ctx.proxy() as proxy:
+        sample = ctx.run(
+            _driver(ctx, "sync", ctx.server.url(database, port=proxy.port))
+        )
+        round_trips = proxy.round_trips
+    check(database)
+    return round_trips, sample
+
+
+def _version_before_newest_partitioned_table() -> int:
+    files = sorted(MIGRATIONS.glob("*.sql"), key=_version)
     partitioned = [f for f in files if "PARTITION BY LIST" in f.read_text()]
     if not partitioned:
         raise WrongResult(f"no migration in {MIGRATIONS} creates a partitioned table")
-
-    before, after = work / "before", work / "after"
-    _copy(files[: files.index(partitioned[-1])], before)
-    _copy(files, after)
-    return before, after
+    index = files.index(partitioned[-1])
+    return _version(files[index - 1]) if index else 0
 
 
-def _copy(files: list[Path], directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for file in files:
-        shutil.copy(file, directory / file.name)
+def _version(path: Path) -> int:
+    return int(path.name.split("_", 1)[0])

@@ -63,9 +63,9 @@ def _side_by_side(
 
     baseline = [ctx.run(ctx.app.import_psycopg()) for _ in range(_BASELINE_RUNS)]
     mine, theirs = interleave(
-        ctx.settings.seed_repetitions,
-        partial(ctx.run_fresh, up, check=check),
-        partial(ctx.run_fresh, replay, check=check),
+        ctx.settings.large_repetitions,
+        partial(ctx.run_fresh, up, after=check),
+        partial(ctx.run_fresh, replay, after=check),
     )
     outcome.notes += _notes(seed, mine, theirs, baseline)
 
