@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from altalune.errors import Interrupted, SourceError
+from altalune.errors import AltaluneError, Interrupted, SourceError
 from altalune.lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from altalune.plan import (
     Plan,
@@ -170,9 +170,15 @@ class Runner:
                 session.lock()
                 history = None
                 if not self.options.no_versioning:
-                    history = session.history(create=create)
-                plan = decide(files, history)
+                    history = session.history(create=create, defer=True)
+                try:
+                    plan = decide(files, history)
+                except AltaluneError:
+                    # goose makes the table before it finds nothing to do.
+                    session.create_deferred_table()
+                    raise
                 steps = validate(plan.steps, env=self.options.env)
+                session.create_deferred_table()
                 executor = session.executor()
                 for step in steps:
                     applied.append(executor.run(step))

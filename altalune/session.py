@@ -15,12 +15,13 @@ from altalune.apply import Executor
 from altalune.batch import Deadline
 from altalune.errors import DatabaseError
 from altalune.lock import LOCK_ID, acquire, release
+from altalune.store import History, Row
 
 if TYPE_CHECKING:
     import psycopg
 
     from altalune.runner import Options
-    from altalune.store import History, VersionTable
+    from altalune.store import VersionTable
 
 
 class Session:
@@ -32,6 +33,7 @@ class Session:
         self.deadline = Deadline(options.timeout)
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._locked = False
+        self._deferred = False
 
     def __enter__(self) -> Session:
         options = self.options
@@ -77,13 +79,19 @@ class Session:
             raise
         self._locked = True
 
-    def history(self, *, create: bool) -> History:
+    def history(self, *, create: bool, defer: bool = False) -> History:
         """Read the version table; create it under the lock when it is missing.
 
         Without *create*, a missing table is an error, as in goose's reset.
+        With *defer*, a missing table reads as the new one goose would make
+        (row 0 alone) and :meth:`create_deferred_table` makes it: a command
+        refused while planning then leaves the database as it found it.
         """
         try:
             history = self.table.read(self.conn)
+            if history is None and create and defer:
+                self._deferred = True
+                return History([Row(1, 0, True, None)])
             if history is None and create:
                 # Someone may have created it while this session waited.
                 self.lock()
@@ -102,6 +110,12 @@ class Session:
                 "does not exist; run up first"
             )
         return history
+
+    def create_deferred_table(self) -> None:
+        """Make the version table that :meth:`history` only pretended to read."""
+        if self._deferred:
+            self._deferred = False
+            self.history(create=True)
 
     def executor(self) -> Executor:
         return Executor(
