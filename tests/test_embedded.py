@@ -253,7 +253,7 @@ def test_orphan_of_a_killed_process_is_adopted_then_stopped(
 def test_kept_mark_of_an_earlier_run_does_not_keep_the_next(data_dir: Path) -> None:
     embedded.start(data_dir)
     # The kept server ends without `db stop`, as a reboot would end it.
-    kept = embedded.cluster.postmaster(data_dir.absolute())
+    kept = embedded.postmaster.read(data_dir.absolute())
     assert kept is not None
     embedded.cluster.shutdown(data_dir.absolute(), kept)
 

@@ -41,11 +41,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from altalune.embedded import cluster
+from altalune.embedded import cluster, postmaster
 from altalune.errors import DatabaseError
 
 DATA_DIR = Path(".altalune") / "pgdata"
 LOCK_TIMEOUT = 120.0
+
+_CREATE = os.O_RDWR | os.O_CREAT
 
 # The shared locks this process holds on pgdata.users, one per attach.
 _attached: dict[Path, list[int]] = {}
@@ -79,10 +81,10 @@ def attach(data_dir: Path) -> str:
     data_dir = data_dir.absolute()
     with _locked(data_dir):
         server = cluster.ensure_running(data_dir)
-        users = os.open(cluster.sibling(data_dir, ".users"), os.O_RDWR | os.O_CREAT)
+        users = os.open(postmaster.sibling(data_dir, ".users"), _CREATE, 0o600)
         fcntl.flock(users, fcntl.LOCK_SH)
     _attached.setdefault(data_dir, []).append(users)
-    return cluster.url(data_dir, server)
+    return postmaster.url(data_dir, server)
 
 
 def detach(data_dir: Path) -> None:
@@ -93,7 +95,7 @@ def detach(data_dir: Path) -> None:
         return
     with _locked(data_dir):
         os.close(held.pop())
-        server = cluster.postmaster(data_dir)
+        server = postmaster.read(data_dir)
         if server and not _kept(data_dir, server) and not _in_use(data_dir):
             cluster.shutdown(data_dir, server)
 
@@ -113,8 +115,8 @@ def start(data_dir: Path) -> str:
     data_dir = data_dir.absolute()
     with _locked(data_dir):
         server = cluster.ensure_running(data_dir)
-        cluster.sibling(data_dir, ".kept").write_text(server.identity + "\n")
-    return cluster.url(data_dir, server)
+        postmaster.sibling(data_dir, ".kept").write_text(server.identity + "\n")
+    return postmaster.url(data_dir, server)
 
 
 def stop(data_dir: Path) -> int | None:
@@ -123,8 +125,8 @@ def stop(data_dir: Path) -> int | None:
     if not data_dir.is_dir():
         return None
     with _locked(data_dir):
-        cluster.sibling(data_dir, ".kept").unlink(missing_ok=True)
-        server = cluster.settled(data_dir)
+        postmaster.sibling(data_dir, ".kept").unlink(missing_ok=True)
+        server = postmaster.settled(data_dir)
         if server is None:
             return None
         cluster.shutdown(data_dir, server)
@@ -134,8 +136,8 @@ def stop(data_dir: Path) -> int | None:
 def status(data_dir: Path) -> Status:
     """Describe *data_dir* and its server, changing nothing."""
     data_dir = data_dir.absolute()
-    version = cluster.version(data_dir)
-    server = cluster.postmaster(data_dir)
+    version = postmaster.version(data_dir)
+    server = postmaster.read(data_dir)
     if server is None:
         state = "stopped" if version else "uninitialized"
         return Status(data_dir, version, state, None, None, False, False)
@@ -146,7 +148,7 @@ def status(data_dir: Path) -> Status:
         version=version,
         state="running" if ready else server.state,
         pid=server.pid,
-        url=cluster.url(data_dir, server) if ready else None,
+        url=postmaster.url(data_dir, server) if ready else None,
         kept=_kept(data_dir, server),
         in_use=_in_use(data_dir),
     )
@@ -159,7 +161,7 @@ def _locked(data_dir: Path) -> Iterator[None]:
         data_dir.parent.mkdir(parents=True)
         # Keep the cluster out of the project's commits.
         (data_dir.parent / ".gitignore").write_text("*\n")
-    fd = os.open(cluster.sibling(data_dir, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(postmaster.sibling(data_dir, ".lock"), _CREATE, 0o600)
     try:
         _wait_for_lock(fd, data_dir)
         yield
@@ -185,7 +187,7 @@ def _wait_for_lock(fd: int, data_dir: Path) -> None:
 def _in_use(data_dir: Path) -> bool:
     """Whether a live process holds a shared lock on pgdata.users."""
     try:
-        fd = os.open(cluster.sibling(data_dir, ".users"), os.O_RDWR)
+        fd = os.open(postmaster.sibling(data_dir, ".users"), os.O_RDWR)
     except FileNotFoundError:
         return False
     try:
@@ -197,11 +199,11 @@ def _in_use(data_dir: Path) -> bool:
     return False
 
 
-def _kept(data_dir: Path, server: cluster.Postmaster) -> bool:
+def _kept(data_dir: Path, server: postmaster.Postmaster) -> bool:
     # The marker names one run of the server, so that one left by a run that
     # ended without `db stop` (a crash, a reboot) does not keep the next.
     try:
-        marker = cluster.sibling(data_dir, ".kept").read_text().strip()
+        marker = postmaster.sibling(data_dir, ".kept").read_text().strip()
     except FileNotFoundError:
         return False
     return marker == server.identity

