@@ -46,6 +46,8 @@ class Settings:
     config_path: Path | None = None
 
 
+_FLAG_NAMES = {"database_url": "--database-url", "table": "--table"}
+
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Settings)) - {"config_path"}
 
 
@@ -67,7 +69,14 @@ def load_settings(
         found = next((environ[n] for n in names if environ.get(n)), None)
         if found is not None:
             values[field] = found
-    values.update({k: v for k, v in flags.items() if v is not None and k in _FIELDS})
+    given = {k: v for k, v in flags.items() if v is not None and k in _FIELDS}
+    for field, value in given.items():
+        # An empty flag is a mistake (an unset shell variable, say); taking it
+        # for "not given" would quietly use the embedded server or a default.
+        if isinstance(value, str) and not value.strip():
+            flag = _FLAG_NAMES.get(field, field)
+            raise ConfigError(f"{flag} is empty; give a value or leave the flag out")
+    values.update(given)
 
     if "migrations_dir" in values:
         values["migrations_dir"] = Path(values["migrations_dir"])
@@ -133,6 +142,10 @@ def _setting(
     if value is None:
         return {}
     types = keys[key]
+    if isinstance(value, str) and not value.strip():
+        raise ConfigError(
+            f"{path}: {section}.{key} is empty; give a value or remove the key"
+        )
     if not isinstance(value, types) or isinstance(value, bool):
         expected = "a string" if types == (str,) else "a number"
         raise ConfigError(
