@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from altalune.errors import DatabaseError
 
@@ -37,23 +37,57 @@ _LIBPQ_PARAMS = frozenset(
     oauth_client_secret oauth_scope""".split()
 )
 
-_PASSWORD_IN_URL = re.compile(r"(?P<head>://[^/:@?#]*:)(?P<secret>[^@/?#]*)(?=@)")
-_PASSWORD_PARAM = re.compile(
-    r"(?P<head>\bpassword\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|\S+)"
+# A password typed into a URL unescaped may hold '/', '?', '#' or '@', so it
+# runs to the '@' that is followed by a host and no other '@'. A user name
+# may hold '@' too (Azure's user@server). Hiding too much beats showing some.
+_PASSWORD_IN_URL = re.compile(
+    r"(?P<head>://[^\s/:?#]*:)(?P<secret>\S*?)(?=@[^\s@/?#]*+(?!@))"
 )
+_PASSWORD_IN_QUERY = re.compile(r"(?P<head>[?&]password=)(?P<secret>[^&#\s]*)")
+_PASSWORD_PARAM = re.compile(
+    r"(?P<head>(?<![\w?&])password\s*=\s*)(?P<secret>'(?:[^'\\]|\\.)*'|\S+)"
+)
+# A URL on its own may even have spaces in its password, which libpq refuses,
+# quoting the password in its message.
+_PASSWORD_IN_ONE_URL = re.compile(r"://[^\s/:?#]*:(?P<secret>.*?)(?=@[^\s@/?#]*+(?!@))")
 _MASK = "xxxxx"
 
 
 def mask_url(text: str) -> str:
     """Hide every password in *text*, a URL, a key=value string or a message."""
-    text = _PASSWORD_IN_URL.sub(lambda m: m["head"] + _MASK, text)
-    return _PASSWORD_PARAM.sub(lambda m: m["head"] + _MASK, text)
+    for pattern in (_PASSWORD_IN_URL, _PASSWORD_IN_QUERY, _PASSWORD_PARAM):
+        text = pattern.sub(lambda m: m["head"] + _MASK, text)
+    return text
+
+
+def _hide(text: str, url: str) -> str:
+    """Mask *text*, and every spelling of a password *url* holds in it.
+
+    libpq quotes the token it could not parse, which may be the password
+    itself, with no ``password=`` or ``user:`` before it to recognise.
+    Spellings shorter than four characters are left: hiding them would blot
+    out parts of ordinary words.
+    """
+    text = mask_url(text)
+    for pattern in (_PASSWORD_IN_ONE_URL, _PASSWORD_IN_QUERY, _PASSWORD_PARAM):
+        for match in pattern.finditer(url):
+            secret = match["secret"]
+            for spelling in {secret, secret.strip("'"), unquote(secret)}:
+                if len(spelling) >= 4:
+                    text = text.replace(spelling, _MASK)
+    return text
 
 
 def normalize_url(url: str) -> str:
-    """Turn server settings given as URI parameters into libpq ``options``."""
+    """Read a URL as pgx, goose's driver, does, in the form libpq expects.
+
+    Server settings given as URI parameters become libpq ``options``, and an
+    ``@`` inside the user or password is escaped: pgx takes the user
+    information up to the last ``@`` of the host part, libpq up to the first.
+    """
     if "://" not in url:
         return url
+    url = _escape_userinfo(url)
     parts = urlsplit(url)
     params = parse_qsl(parts.query, keep_blank_values=True)
     settings = [(k, v) for k, v in params if k not in _LIBPQ_PARAMS]
@@ -70,6 +104,15 @@ def normalize_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(kept, quote_via=quote)))
 
 
+def _escape_userinfo(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    userinfo, at, _ = authority.rpartition("@")
+    if not at or "@" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.replace('@', '%40')}{rest[len(userinfo) :]}"
+
+
 def connect(
     url: str, *, connect_timeout: float = 10, wait: float = 0
 ) -> psycopg.Connection[tuple[object, ...]]:
@@ -82,7 +125,7 @@ def connect(
     deadline = time.monotonic() + wait
     while True:
         try:
-            return psycopg.connect(
+            conn = psycopg.connect(
                 normalize_url(url),
                 autocommit=True,
                 application_name=APPLICATION_NAME,
@@ -91,12 +134,36 @@ def connect(
         except psycopg.OperationalError as exc:
             if time.monotonic() >= deadline:
                 raise DatabaseError(describe_connect_error(url, exc)) from None
-            logger.info("waiting for the database: %s", mask_url(first_line(exc)))
+            logger.info("waiting for the database: %s", _hide(first_line(exc), url))
             time.sleep(1)
         except psycopg.ProgrammingError as exc:
-            raise DatabaseError(
-                f"invalid database url {mask_url(url)!r}: {mask_url(first_line(exc))}"
-            ) from None
+            shown, reason = _hide(url, url), _hide(first_line(exc), url)
+            raise DatabaseError(f"invalid database url {shown!r}: {reason}") from None
+        else:
+            _watch_client(conn)
+            return conn
+
+
+def _watch_client(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Make the server end this session's query soon after this process dies.
+
+    Otherwise a killed runner's migration runs on to its end, commit
+    included, holding the migration lock all along. The setting is new in
+    PostgreSQL 14 and refused on servers that cannot poll for a closed
+    socket; a value the URL already set is kept.
+    """
+    import psycopg
+
+    try:
+        conn.execute(_WATCH_CLIENT)
+    except psycopg.Error as exc:
+        logger.debug("cannot watch for a closed connection: %s", first_line(exc))
+
+
+_WATCH_CLIENT = """
+SELECT set_config('client_connection_check_interval', '2s', false)
+WHERE current_setting('client_connection_check_interval', true) = '0'
+"""
 
 
 def describe_connect_error(url: str, exc: Exception) -> str:
@@ -104,7 +171,7 @@ def describe_connect_error(url: str, exc: Exception) -> str:
     hint = ""
     if "does not exist" in message and "database" in message:
         hint = " (create it first, e.g. with createdb, or fix the database name)"
-    return f"cannot connect to {mask_url(url)}: {mask_url(message)}{hint}"
+    return f"cannot connect to {_hide(url, url)}: {_hide(message, url)}{hint}"
 
 
 def first_line(exc: BaseException) -> str:
