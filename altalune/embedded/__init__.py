@@ -136,8 +136,17 @@ def stop(data_dir: Path) -> int | None:
 def status(data_dir: Path) -> Status:
     """Describe *data_dir* and its server, changing nothing."""
     data_dir = data_dir.absolute()
+    if postmaster.read(data_dir) is None:
+        return _describe(data_dir, None)
+
+    # Under the lock, so that probing pgdata.users never makes a concurrent
+    # detach believe that another process still uses the server.
+    with _locked(data_dir):
+        return _describe(data_dir, postmaster.read(data_dir))
+
+
+def _describe(data_dir: Path, server: postmaster.Postmaster | None) -> Status:
     version = postmaster.version(data_dir)
-    server = postmaster.read(data_dir)
     if server is None:
         state = "stopped" if version else "uninitialized"
         return Status(data_dir, version, state, None, None, False, False)

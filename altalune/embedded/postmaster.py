@@ -47,6 +47,8 @@ def version(data_dir: Path) -> str | None:
         return (data_dir / "PG_VERSION").read_text().strip()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {str(data_dir)!r}: {exc.strerror}") from None
 
 
 def read(data_dir: Path) -> Postmaster | None:
