@@ -28,7 +28,9 @@ Who stops the server, so that none is left orphaned:
   server that no live process uses, adopts it, and its :func:`detach` stops
   it. :func:`status` reports such a server as orphaned meanwhile.
 
-POSIX only: flock, unix sockets, and /proc on Linux.
+How the server runs as root, where its socket goes and what its URL looks
+like: see :mod:`.account`, :mod:`.cluster` and :mod:`.postmaster`. POSIX
+only: flock, unix sockets, and /proc on Linux.
 """
 
 from __future__ import annotations
