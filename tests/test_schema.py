@@ -122,8 +122,11 @@ def test_the_projects_table(pg_url: str) -> None:
     )
     constraints = rows(
         pg_url,
+        # PostgreSQL 18 also lists NOT NULL constraints (contype 'n'); the
+        # columns query covers those already.
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid = 'altalune_projects'::regclass ORDER BY conname",
+        " WHERE conrelid = 'altalune_projects'::regclass AND contype <> 'n'"
+        " ORDER BY conname",
     )
 
     varchar = "character varying"
