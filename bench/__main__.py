@@ -11,6 +11,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
 from bench import results
 from bench.app import ROOT, App
 from bench.context import Context
@@ -24,6 +26,12 @@ OUTPUT = ROOT / "bench" / "out" / "results.md"
 def main(argv: list[str]) -> int:
     settings = parse(argv, list(WORKLOADS))
     server = Server(settings.server_url)
+    try:
+        machine = results.machine(server.version())
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0]
+        print(f"bench: cannot reach the server: {first}", file=sys.stderr)
+        return 1
     outcome = results.Outcome()
     started = time.monotonic()
 
@@ -36,7 +44,7 @@ def main(argv: list[str]) -> int:
             outcome.notes += found.notes
 
     elapsed = time.monotonic() - started
-    heading = _heading(settings, results.machine(server.version()), elapsed)
+    heading = _heading(settings, machine, elapsed)
     print(results.write(OUTPUT, heading, outcome.rows, outcome.notes))
     return 0
 

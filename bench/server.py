@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import LiteralString
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -49,6 +49,12 @@ class Server:
         with psycopg.connect(self.url(database), connect_timeout=5) as conn:
             row = conn.execute(query).fetchone()
         return row[0] if row else None
+
+    def execute(
+        self, database: str, statement: LiteralString, params: Sequence[object]
+    ) -> None:
+        with psycopg.connect(self.url(database), autocommit=True) as conn:
+            conn.execute(statement, params)
 
     @contextmanager
     def fresh_database(self) -> Iterator[str]:

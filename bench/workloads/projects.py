@@ -9,15 +9,14 @@ this module only sets databases up and measures the driver as a child.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from bench.app import ROOT
 from bench.context import Context, WrongResult
-from bench.results import Case, Outcome, Row, Target, compare, guarded, missing
+from bench.results import Outcome, Row, Target, compare, guarded, missing
 from bench.server import psql
-from bench.timing import Sample, interleave, median_seconds
+from bench.timing import interleave, median_seconds
 
 CREATE = Target("<= 1.3x psql", 1.3)
 BOUNDED = Target("<= 0.05 per project (bounded)", 0.05)
@@ -38,16 +37,15 @@ _ALL_PARTITIONS = (
 
 def measure(ctx: Context) -> Outcome:
     count = ctx.settings.projects
-    cases: list[Case] = [
-        (f"create {count} projects (library, one process)", CREATE),
-        (f"sync {count} projects after a new partitioned table, round trips", BOUNDED),
-    ]
-    commands_present = all(ctx.app.has("migrate", c) for c in ("up", "down-to"))
+    creating = (f"create {count} projects (library, one process)", CREATE)
+    syncing = (f"sync {count} projects after a new partitioned table", BOUNDED)
+    commands_present = all(ctx.app.has("migrate", c) for c in ("up", "up-to"))
     if not commands_present or not _library_present(ctx):
-        return Outcome(missing(cases))
+        return Outcome(missing([creating, syncing]))
 
     outcome = Outcome(notes=[_NOTE])
-    outcome.rows += guarded(cases, partial(_create_then_sync, ctx, cases, outcome))
+    outcome.rows += guarded([creating], partial(_create, ctx, *creating))
+    outcome.rows += guarded([syncing], partial(_sync, ctx, *syncing, outcome))
     return outcome
 
 
@@ -55,9 +53,17 @@ _NOTE = (
     "projects: create runs create_project once per project in one Python process; "
     "the reference is one psql session doing, per project and in one transaction, "
     "the project row, its partition of each partitioned table and its default "
-    "chatbot config. Sync runs on the projects just created, after the newest "
-    "partitioned table was rolled back and applied again (so no project has a "
-    "partition of it); its round trips are the Query and Sync messages the proxy saw"
+    "chatbot config. Sync starts from projects that have every partition but "
+    "those of the newest partitioned table, whose migration runs after them; "
+    "its round trips are the Query and Sync messages the proxy saw, against one "
+    "per project"
+)
+
+# Projects as sync finds them: rows only; the first sync gives them partitions.
+_INSERT_PROJECTS = (
+    "INSERT INTO altalune_projects (public_id, name)"
+    " SELECT 'bp' || lpad(i::text, 12, '0'), 'bench project ' || i"
+    " FROM generate_series(1, %s) AS i"
 )
 
 
@@ -74,11 +80,17 @@ def _migrate(ctx: Context, database: str, *command: str) -> None:
     ctx.run(ctx.app.migrate(ctx.server.url(database), MIGRATIONS, *command))
 
 
-def _create_then_sync(ctx: Context, cases: list[Case], outcome: Outcome) -> list[Row]:
+def _check(ctx: Context, database: str) -> None:
+    count = ctx.settings.projects
+    ctx.expect(database, _PROJECTS, count)
+    ctx.expect(database, _CONFIGS, count)
+    ctx.expect(database, _ALL_PARTITIONS, True)
+
+
+def _create(ctx: Context, workload: str, target: Target | None) -> list[Row]:
     count = ctx.settings.projects
     script = ctx.scratch / "projects.sql"
     ctx.run(_driver(ctx, "reference", str(count), str(script)))
-    syncs: list[tuple[int, Sample]] = []
 
     def prepare(database: str) -> None:
         _migrate(ctx, database, "up")
@@ -89,50 +101,41 @@ def _create_then_sync(ctx: Context, cases: list[Case], outcome: Outcome) -> list
     def floor(url: str) -> list[str]:
         return psql(url, "-f", str(script))
 
-    def check(database: str) -> None:
-        ctx.expect(database, _PROJECTS, count)
-        ctx.expect(database, _CONFIGS, count)
-        ctx.expect(database, _ALL_PARTITIONS, True)
-
-    def check_then_sync(database: str) -> None:
-        check(database)
-        syncs.append(_sync_after_new_table(ctx, database, check))
-
+    check = partial(_check, ctx)
     mine, theirs = interleave(
         ctx.settings.large_repetitions,
-        partial(ctx.run_fresh, library, prepare=prepare, after=check_then_sync),
+        partial(ctx.run_fresh, library, prepare=prepare, after=check),
         partial(ctx.run_fresh, floor, prepare=prepare, after=check),
     )
+    return [compare(workload, median_seconds(mine), median_seconds(theirs), target)]
 
-    (creating, create_target), (syncing, sync_target) = cases
-    round_trips, sample = syncs[-1]
+
+def _sync(
+    ctx: Context, workload: str, target: Target | None, outcome: Outcome
+) -> list[Row]:
+    count = ctx.settings.projects
+
+    with ctx.server.fresh_database() as database:
+        url = ctx.server.url(database)
+        before = _version_before_newest_partitioned_table()
+        _migrate(ctx, database, "up-to", str(before))
+        ctx.server.execute(database, _INSERT_PROJECTS, [count])
+        ctx.run(_driver(ctx, "sync", url))
+        _migrate(ctx, database, "up", "--skip-sync")
+        ctx.expect(database, _CONFIGS, 0)
+
+        with ctx.proxy() as proxy:
+            through_proxy = ctx.server.url(database, port=proxy.port)
+            sample = ctx.run(_driver(ctx, "sync", through_proxy))
+            round_trips = proxy.round_trips
+        _check(ctx, database)
+
     outcome.notes.append(
         f"sync: {round_trips} round trips for {count} projects, "
         f"{sample.seconds:.3f} s through the proxy"
     )
-    return [
-        compare(creating, median_seconds(mine), median_seconds(theirs), create_target),
-        Row(
-            syncing, round_trips, count, round_trips / count, sync_target, "round trips"
-        ),
-    ]
-
-
-def _sync_after_new_table(
-    ctx: Context, database: str, check: Callable[[str], None]
-) -> tuple[int, Sample]:
-    """Make the newest partitioned table appear anew, then sync through the proxy."""
-    _migrate(ctx, database, "down-to", str(_version_before_newest_partitioned_table()))
-    _migrate(ctx, database, "up", "--skip-sync")
-    ctx.expect(database, _CONFIGS, 0)
-
-    with ctx.proxy() as proxy:
-        sample = ctx.run(
-            _driver(ctx, "sync", ctx.server.url(database, port=proxy.port))
-        )
-        round_trips = proxy.round_trips
-    check(database)
-    return round_trips, sample
+    per_project = round_trips / count
+    return [Row(workload, round_trips, count, per_project, target, "round trips")]
 
 
 def _version_before_newest_partitioned_table() -> int:
