@@ -1,7 +1,7 @@
 """Running checked steps on the database (GOOSE.md 5).
 
 A transactional migration travels as one simple-protocol query,
-``BEGIN;`` + its statements + its version row + ``COMMIT``, split into
+``BEGIN;`` + its statements + its version row + ``COMMIT;``, split into
 chunks of about a megabyte when the file is big, so a file is never held
 whole. A ``NO TRANSACTION`` migration runs statement by statement in
 autocommit. Either way a failure comes back as ``path:line: SQLSTATE
@@ -19,12 +19,13 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from altalune.batch import Chunk, Deadline, chunks, line_of
+from altalune.checksums import ChecksumTable
 from altalune.db import describe_error, execute_script
 from altalune.errors import AltaluneError, DatabaseError, Interrupted, MigrationError
 from altalune.goformat import go_duration
-from altalune.parser import Direction, SQLParser, Statement
+from altalune.parser import Statement
 from altalune.results import Applied
-from altalune.source import read_lines
+from altalune.script import record_sql, statements, transaction_queries
 from altalune.store import VersionTable
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class Executor:
     ) -> None:
         self.conn = conn
         self.table = table
+        self.checksums = ChecksumTable(table)
         self.env = env
         self.deadline = deadline
         self._ran = 0
@@ -79,18 +81,17 @@ class Executor:
 
     def _in_transaction(self, step: Step) -> int:
         record = self._record_sql(step)
-        head = "BEGIN;\n"
         count = 0
         try:
-            for chunk in chunks(self._statements(step)):
-                tail = record + "COMMIT" if chunk.last else ""
+            for query in transaction_queries(self._statements(step), record):
                 try:
-                    execute_script(self.conn, head + chunk.text() + tail)
+                    execute_script(self.conn, query.text)
                 except psycopg.Error as exc:
                     self._rollback()
-                    raise self._transaction_error(step, exc, chunk, len(head)) from None
-                count += len(chunk.statements)
-                head = ""
+                    raise self._transaction_error(
+                        step, exc, query.chunk, query.head
+                    ) from None
+                count += len(query.chunk.statements)
         except BaseException:
             # An interrupt or an unreadable line can stop a half-sent file.
             self._rollback()
@@ -122,20 +123,12 @@ class Executor:
 
     def _statements(self, step: Step) -> Iterator[Statement]:
         path = step.file.path
-        parser = SQLParser(step.direction, env=self.env, path=str(path))
-        for statement in parser.statements(read_lines(path)):
+        for statement in statements(step, self.env):
             logger.debug("%s:%d: executing %s", path, statement.line, statement.text)
             yield statement
 
     def _record_sql(self, step: Step) -> str:
-        if not step.record:
-            return ""
-        version = step.file.version
-        if step.direction is Direction.UP:
-            query = self.table.insert_sql(version)
-        else:
-            query = self.table.delete_sql(version)
-        return query.as_string(self.conn) + ";\n"
+        return record_sql(step, self.table, self.checksums, self.conn)
 
     def _transaction_error(
         self, step: Step, exc: psycopg.Error, chunk: Chunk, head: int

@@ -9,11 +9,12 @@ come back as dataclasses; progress goes to logging; nothing is printed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from altalune.drift import compare
 from altalune.errors import AltaluneError, Interrupted, SourceError
 from altalune.lock import DEFAULT_TIMEOUT as DEFAULT_LOCK_TIMEOUT
 from altalune.plan import (
@@ -27,8 +28,10 @@ from altalune.plan import (
     plan_up,
     plan_up_unversioned,
 )
+from altalune.preview import Decide, preview
 from altalune.results import (
     Applied,
+    DriftReport,
     RunResult,
     StatusResult,
     StatusRow,
@@ -47,8 +50,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_Decide = Callable[[list[MigrationFile], History | None], Plan]
-
 
 @dataclass(frozen=True)
 class Options:
@@ -58,7 +59,8 @@ class Options:
     ``-timeout``), None for no limit; ``lock_timeout`` bounds the wait for
     another holder of the migration lock; ``wait`` retries the first
     connection that long. ``env`` feeds ``-- +goose ENVSUB ON`` sections; None
-    means no variables at all.
+    means no variables at all. ``dry_run`` makes the applying commands plan,
+    check and render their SQL without sending any of it.
     """
 
     database_url: str
@@ -72,6 +74,7 @@ class Options:
     connect_timeout: float = 10.0
     wait: float = 0.0
     env: Mapping[str, str] | None = None
+    dry_run: bool = False
 
 
 class Runner:
@@ -130,10 +133,24 @@ class Runner:
             return StatusResult(rows, files[-1].version, versioned=False)
 
         with self._session() as session:
-            history = session.history(create=True)
+            recorded = session.recorded(create=True)
+        history = recorded.history
         latest = history.latest_by_tstamp()
-        rows = tuple(_status_row(f, latest.get(f.version)) for f in files)
-        return StatusResult(rows, history.current())
+        checked = compare(files, recorded)
+        rows = tuple(
+            _status_row(f, latest.get(f.version), checked.states.get(f.version))
+            for f in files
+        )
+        unfiled = checked.report.applied_without_file
+        return StatusResult(rows, history.current(), applied_without_file=unfiled)
+
+    def drift(self) -> DriftReport:
+        """Compare the applied files with their checksums, only reading: with
+        no version table, nothing is applied and nothing has drifted."""
+        files = collect(self.options.migrations_dir)
+        with self._session() as session:
+            recorded = session.read()
+        return DriftReport() if recorded is None else compare(files, recorded).report
 
     def version(self) -> VersionResult:
         if self.options.no_versioning:
@@ -161,24 +178,28 @@ class Runner:
         return self._run(decide, target=target)
 
     def _run(
-        self, decide: _Decide, *, target: int | None = None, create: bool = True
+        self, decide: Decide, *, target: int | None = None, create: bool = True
     ) -> RunResult:
         files = self._files(target)
+        if self.options.dry_run:
+            return self._preview(files, decide, create)
         applied: list[Applied] = []
         with self._session() as session:
             try:
                 session.lock()
-                history = None
+                recorded = None
                 if not self.options.no_versioning:
-                    history = session.history(create=create, defer=True)
+                    recorded = session.recorded(create=create, defer=True)
                 try:
-                    plan = decide(files, history)
+                    plan = decide(files, recorded.history if recorded else None)
                 except AltaluneError:
                     # goose makes the table before it finds nothing to do.
                     session.create_deferred_table()
                     raise
                 steps = validate(plan.steps, env=self.options.env)
                 session.create_deferred_table()
+                if recorded is not None and any(step.record for step in steps):
+                    session.ensure_checksums(recorded)
                 executor = session.executor()
                 for step in steps:
                     applied.append(executor.run(step))
@@ -191,6 +212,15 @@ class Runner:
                 logger.info("%s", plan.message)
             raise plan.failure
         return RunResult(tuple(applied), plan.current_version, plan.message)
+
+    def _preview(
+        self, files: list[MigrationFile], decide: Decide, create: bool
+    ) -> RunResult:
+        options = self.options
+        if options.no_versioning:
+            return preview(files, decide, None, env=options.env, create=create)
+        with self._session() as session:
+            return preview(files, decide, session, env=options.env, create=create)
 
     def _files(self, target: int | None) -> list[MigrationFile]:
         """goose's collection, which keeps only files up to an up-to target."""
@@ -212,9 +242,12 @@ class Runner:
         return Session(self.options, self.table)
 
 
-def _status_row(migration: MigrationFile, row: Row | None) -> StatusRow:
+def _status_row(
+    migration: MigrationFile, row: Row | None, checksum: str | None
+) -> StatusRow:
     if row is not None and row.applied:
-        return StatusRow(migration.version, migration.name, True, row.tstamp)
+        name = migration.name
+        return StatusRow(migration.version, name, True, row.tstamp, checksum)
     return StatusRow(migration.version, migration.name, False, None)
 
 

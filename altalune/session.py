@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from altalune import db
 from altalune.apply import Executor
 from altalune.batch import Deadline
+from altalune.checksums import ChecksumTable, Recorded
 from altalune.errors import DatabaseError
 from altalune.lock import LOCK_ID, acquire, release
 from altalune.store import History, Row
@@ -30,6 +31,7 @@ class Session:
     def __init__(self, options: Options, table: VersionTable) -> None:
         self.options = options
         self.table = table
+        self.checksums = ChecksumTable(table)
         self.deadline = Deadline(options.timeout)
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._locked = False
@@ -79,8 +81,22 @@ class Session:
             raise
         self._locked = True
 
-    def history(self, *, create: bool, defer: bool = False) -> History:
-        """Read the version table; create it under the lock when it is missing.
+    def read(self) -> Recorded | None:
+        """The version rows and their checksums, creating nothing; None when
+        the version table is missing.
+
+        One query when both tables exist. A database goose created has no
+        checksum table, which costs a second query to tell apart from one
+        without a version table.
+        """
+        recorded = self.checksums.read(self.conn)
+        if recorded is not None:
+            return recorded
+        history = self.table.read(self.conn)
+        return None if history is None else Recorded(history, None)
+
+    def recorded(self, *, create: bool, defer: bool = False) -> Recorded:
+        """Read both tables; create them under the lock when they are missing.
 
         Without *create*, a missing table is an error, as in goose's reset.
         With *defer*, a missing table reads as the new one goose would make
@@ -88,34 +104,53 @@ class Session:
         refused while planning then leaves the database as it found it.
         """
         try:
-            history = self.table.read(self.conn)
-            if history is None and create and defer:
+            recorded = self.read()
+            if recorded is None and create and defer:
                 self._deferred = True
-                return History([Row(1, 0, True, None)])
-            if history is None and create:
+                return Recorded(History([Row(1, 0, True, None)]), {})
+            if recorded is None and create:
                 # Someone may have created it while this session waited.
                 self.lock()
-                history = self.table.read(self.conn)
-                if history is None:
-                    history = self.table.create(self.conn)
+                recorded = self.read()
+                if recorded is None:
+                    also = self.checksums.setup_sql()
+                    history = self.table.create(self.conn, also=also)
+                    recorded = Recorded(history, {})
         except DatabaseError:
             if self.deadline.expired:
                 raise DatabaseError(
                     self.deadline.message("reading the version table")
                 ) from None
             raise
-        if history is None:
+        if recorded is None:
             raise DatabaseError(
                 f"failed to get status of migrations: version table {self.table} "
                 "does not exist; run up first"
             )
-        return history
+        return recorded
+
+    def history(self, *, create: bool, defer: bool = False) -> History:
+        return self.recorded(create=create, defer=defer).history
+
+    @property
+    def deferred(self) -> bool:
+        """Whether the version table was only pretended and is still to make."""
+        return self._deferred
 
     def create_deferred_table(self) -> None:
         """Make the version table that :meth:`history` only pretended to read."""
         if self._deferred:
             self._deferred = False
             self.history(create=True)
+
+    def ensure_checksums(self, recorded: Recorded) -> None:
+        """Create the checksum table on a database goose created.
+
+        The caller holds the lock unless locking is off, when IF NOT EXISTS
+        lets a concurrent creator win quietly.
+        """
+        if recorded.checksums is None:
+            self.checksums.create(self.conn)
 
     def executor(self) -> Executor:
         return Executor(

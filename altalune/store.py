@@ -9,7 +9,7 @@ built, so that importing this module stays cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -69,7 +69,7 @@ class VersionTable:
         self.parts = tuple(_unquote(part) for part in parts if part is not None)
 
     def __str__(self) -> str:
-        return ".".join(p if _BARE.fullmatch(p) else _quote(p) for p in self.parts)
+        return display_name(self.parts)
 
     def __repr__(self) -> str:
         return f"VersionTable({str(self)!r})"
@@ -95,8 +95,16 @@ class VersionTable:
             ) from None
         return History(rows)
 
-    def create(self, conn: psycopg.Connection[tuple[object, ...]]) -> History:
-        """Create the table with goose's DDL and its row 0, in one transaction."""
+    def create(
+        self,
+        conn: psycopg.Connection[tuple[object, ...]],
+        *,
+        also: Sequence[sql.Composed] = (),
+    ) -> History:
+        """Create the table with goose's DDL and its row 0, in one transaction.
+
+        The statements in *also* run in that transaction, after the row.
+        """
         import psycopg
         from psycopg import sql
         from psycopg.rows import args_row
@@ -104,13 +112,18 @@ class VersionTable:
         returning = sql.SQL(" RETURNING id, version_id, is_applied, tstamp")
         try:
             with conn.transaction(), conn.cursor(row_factory=args_row(Row)) as cur:
-                cur.execute(self._compose(_CREATE))
+                cur.execute(self.create_sql())
                 rows = cur.execute(self.insert_sql(0) + returning).fetchall()
+                for query in also:
+                    cur.execute(query)
         except psycopg.Error as exc:
             raise DatabaseError(
                 f"cannot create version table {self}: {describe_error(exc)}"
             ) from None
         return History(rows)
+
+    def create_sql(self) -> sql.Composed:
+        return self._compose(_CREATE)
 
     def insert_sql(self, version: int) -> sql.Composed:
         """The row goose inserts when version goes up; now() fills tstamp."""
@@ -127,6 +140,11 @@ class VersionTable:
         if version is None:
             return query.format(table=self.identifier())
         return query.format(table=self.identifier(), version=sql.Literal(version))
+
+
+def display_name(parts: Iterable[str]) -> str:
+    """A qualified name as a user would write it: quoted only where needed."""
+    return ".".join(p if _BARE.fullmatch(p) else _quote(p) for p in parts)
 
 
 def _unquote(part: str) -> str:

@@ -8,11 +8,11 @@ the parse settles the step's transaction mode and the file's checksum.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from altalune.checksums import file_sha256
 from altalune.errors import ParseError, SourceError
 from altalune.parser import SQLParser, Statement
 from altalune.plan import Step
@@ -39,7 +39,7 @@ def validate(
             raise SourceError(f"{path}: {GO_MIGRATION}")
         use_tx = _parse(step, env)
         if path not in digests:
-            digests[path] = _sha256(path)
+            digests[path] = file_sha256(path)
         checked.append(replace(step, use_tx=use_tx, sha256=digests[path]))
     return tuple(checked)
 
@@ -66,13 +66,3 @@ def _parse(step: Step, env: Mapping[str, str] | None) -> bool:
             "add '-- +goose NO TRANSACTION' to this file",
         )
     return parser.use_tx
-
-
-def _sha256(path: Path) -> str:
-    try:
-        with path.open("rb") as stream:
-            return hashlib.file_digest(stream, "sha256").hexdigest()
-    except OSError as exc:
-        raise SourceError(
-            f"{path}: cannot read migration file: {exc.strerror}"
-        ) from None

@@ -67,7 +67,7 @@ def version_rows(
 
 def tables(pg_url: str) -> set[str]:
     rows = query(pg_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-    return {row[0] for row in rows} - {"goose_db_version"}
+    return {row[0] for row in rows} - {"goose_db_version", "goose_db_version_checksums"}
 
 
 def indexes(pg_url: str) -> set[str]:
