@@ -95,6 +95,7 @@ def test_status_json_document(cli: Invoke) -> None:
         "file": "00002_touch_trigger.sql",
         "applied": False,
         "applied_at": None,
+        "checksum": None,
     }
 
 

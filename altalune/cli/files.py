@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from altalune import scaffold, source
-from altalune.cli.common import echo_json, json_option, settings, source_options
-from altalune.errors import SourceError
+from altalune.cli.common import (
+    database_options,
+    database_url,
+    echo_json,
+    json_option,
+    settings,
+    source_options,
+)
+from altalune.cli.documents import drift_document
+from altalune.errors import AltaluneError, SourceError
 from altalune.parser import Direction, Section, SQLParser
+from altalune.results import DriftReport, format_drift
 
 
 def parse_file(path: Path, direction: Direction) -> Section:
@@ -46,23 +57,62 @@ def fix(ctx: click.Context) -> None:
 
 @click.command()
 @click.argument("target", required=False, type=click.Path(path_type=Path))
-@source_options
+@click.option(
+    "--db",
+    "against_db",
+    is_flag=True,
+    help="Also compare the applied files with the checksums in the database.",
+)
+@json_option
+@database_options
 @click.pass_context
-def validate(ctx: click.Context, target: Path | None) -> None:
-    """Check names and parse every migration in both directions, offline.
+def validate(
+    ctx: click.Context, target: Path | None, against_db: bool, as_json: bool
+) -> None:
+    """Check names and parse every migration in both directions.
 
     TARGET is a file or a directory (default: the migrations directory).
+    Offline unless --db is given; with --db, exit 1 when an applied file was
+    edited or an applied version has no file.
     """
     target = target or settings(ctx).migrations_dir
     if target.is_file():
+        if against_db:
+            raise click.UsageError("--db compares a directory, not one file")
         files = [source.MigrationFile(_version_of(target), target)]
     else:
         files = source.collect(target)
+    checked = [_validate_one(migration) for migration in files]
+    report = _drift(ctx, target) if against_db else None
 
-    rows = [_validate_one(migration) for migration in files]
-    if ctx.find_root().meta.get("altalune.verbose"):
-        for line in _table(["Type", "Txn", "Up", "Down", "Name"], rows):
+    if as_json:
+        echo_json(_validate_document(checked, report))
+    else:
+        if ctx.find_root().meta.get("altalune.verbose"):
+            for line in _table(["Type", "Txn", "Up", "Down", "Name"], checked):
+                click.echo(line)
+        for line in format_drift(report) if report else []:
             click.echo(line)
+    if report is not None and report.drift:
+        edited = _count(len(report.edited), "file edited", "files edited")
+        gone = len(report.applied_without_file)
+        unfiled = _count(gone, "applied version", "applied versions")
+        raise AltaluneError(f"drift: {edited} after applying, {unfiled} without a file")
+
+
+def _drift(ctx: click.Context, directory: Path) -> DriftReport:
+    # Imported here so that validate without --db never loads psycopg.
+    from altalune.runner import Options, Runner
+
+    config = settings(ctx)
+    options = Options(
+        database_url=database_url(ctx),
+        migrations_dir=directory,
+        table=config.table,
+        connect_timeout=config.connect_timeout,
+        wait=config.wait,
+    )
+    return Runner(options).drift()
 
 
 def _version_of(path: Path) -> int:
@@ -72,22 +122,50 @@ def _version_of(path: Path) -> int:
         raise SourceError(f"{path}: {exc}") from None
 
 
-def _validate_one(migration: source.MigrationFile) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One file as validate saw it; the counts are None for Go files."""
+
+    migration: source.MigrationFile
+    use_tx: bool | None = None
+    up: int | None = None
+    down: int | None = None
+
+    def cells(self) -> list[str]:
+        if self.use_tx is None:
+            return ["go", "", "", "", self.migration.name]
+        txn = "\u2714" if self.use_tx else "\u2718"
+        return ["sql", txn, str(self.up), str(self.down), self.migration.name]
+
+
+def _validate_one(migration: source.MigrationFile) -> _Checked:
     if migration.kind != "sql":
-        return ["go", "", "", "", migration.name]
+        return _Checked(migration)
     up = parse_file(migration.path, Direction.UP)
     down = parse_file(migration.path, Direction.DOWN)
-    txn = "\u2714" if up.use_tx else "\u2718"
-    return [
-        "sql",
-        txn,
-        str(len(up.statements)),
-        str(len(down.statements)),
-        migration.name,
+    return _Checked(migration, up.use_tx, len(up.statements), len(down.statements))
+
+
+def _validate_document(
+    checked: list[_Checked], report: DriftReport | None
+) -> dict[str, Any]:
+    files = [
+        {
+            "version": c.migration.version,
+            "file": c.migration.name,
+            "path": str(c.migration.path),
+            "type": c.migration.kind,
+            "transaction": c.use_tx,
+            "up_statements": c.up,
+            "down_statements": c.down,
+        }
+        for c in checked
     ]
+    return {"files": files, **drift_document(report)}
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _table(header: list[str], checked: list[_Checked]) -> list[str]:
+    rows = [c.cells() for c in checked]
     body = [header, ["\u2500" * len(h) for h in header], *rows]
     widths = [max(len(row[i]) for row in body) for i in range(len(header))]
     return [
@@ -131,3 +209,7 @@ def _print_section(file: Path, direction: Direction, section: Section) -> None:
         click.echo(f"-- {file}:{statement.line}")
         click.echo(statement.text)
     click.echo()
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -24,10 +24,12 @@ from altalune.cli.common import (
     remembered,
     settings,
 )
+from altalune.cli.documents import preview_document, run_document, status_document
 from altalune.errors import EXIT_PENDING
 from altalune.results import RunResult, format_status, format_summary, format_version
 
 if TYPE_CHECKING:
+    from altalune.preview import Preview
     from altalune.runner import Runner
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,6 +72,19 @@ _RUN_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     ),
 ]
 
+_DRY_RUN: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (
+        ("--dry-run",),
+        {
+            "is_flag": True,
+            "help": "Print the plan and the exact SQL; change nothing.",
+        },
+    ),
+]
+
+# The commands a dry run can preview, as named on the command line.
+_APPLYING = {"up", "up-by-one", "up-to", "down", "down-to", "redo", "reset"}
+
 
 def _runner(ctx: click.Context) -> Runner:
     # Imported here so that commands which need no database never load psycopg.
@@ -88,44 +103,53 @@ def _runner(ctx: click.Context) -> Runner:
         connect_timeout=config.connect_timeout,
         wait=config.wait,
         env=os.environ,
+        dry_run=bool(flag(ctx, "dry_run")),
     )
     return Runner(options)
 
 
 @click.group(invoke_without_command=True)
 @run_options
+@remembered(_DRY_RUN)
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Apply, roll back and inspect goose-format migrations.
 
     Without a COMMAND, applies every pending migration (up).
     """
-    if ctx.invoked_subcommand is None:
+    command = ctx.invoked_subcommand
+    if flag(ctx, "dry_run") and command is not None and command not in _APPLYING:
+        raise click.UsageError(f"--dry-run does not apply to {command}", ctx)
+    if command is None:
         ctx.invoke(up)
 
 
 def _report(ctx: click.Context, result: RunResult, as_json: bool) -> None:
+    if result.preview is not None:
+        _report_preview(result.preview, result.current_version, as_json)
+        return
     synced = _sync(ctx) if result.applied and _syncs(ctx) else None
     if as_json:
-        document: dict[str, Any] = {
-            "applied": [
-                {
-                    "version": a.version,
-                    "file": a.name,
-                    "direction": a.direction.value,
-                    "duration_seconds": round(a.duration_seconds, 6),
-                    "empty": a.empty,
-                }
-                for a in result.applied
-            ],
-            "current_version": result.current_version,
-        }
+        document = run_document(result)
         if synced is not None:
             document["sync"] = synced
         echo_json(document)
         return
     for line in format_summary(result):
         click.echo(line)
+
+
+def _report_preview(preview: Preview, current_version: int, as_json: bool) -> None:
+    """Show a dry run, then fail as the run would have failed."""
+    from altalune.preview import preview_text
+
+    if as_json:
+        echo_json(preview_document(preview, current_version))
+    else:
+        for piece in preview_text(preview, current_version):
+            click.echo(piece, nl=False)
+    if preview.failure is not None:
+        raise preview.failure
 
 
 def _syncs(ctx: click.Context) -> bool:
@@ -155,6 +179,7 @@ def _applying(name: str, help: str) -> Callable[[F], click.Command]:
 
     def decorate(f: F) -> click.Command:
         f = json_option(f)
+        f = remembered(_DRY_RUN)(f)
         f = run_options(f)
         return migrate.command(name, help=help)(click.pass_context(f))
 
@@ -209,22 +234,7 @@ def status(ctx: click.Context, exit_code: bool, as_json: bool) -> None:
     """List every migration as applied or pending."""
     result = _runner(ctx).status()
     if as_json:
-        echo_json(
-            {
-                "current_version": result.current_version,
-                "migrations": [
-                    {
-                        "version": row.version,
-                        "file": row.name,
-                        "applied": row.applied,
-                        "applied_at": row.applied_at.isoformat()
-                        if row.applied_at
-                        else None,
-                    }
-                    for row in result.rows
-                ],
-            }
-        )
+        echo_json(status_document(result))
     else:
         for line in format_status(result):
             click.echo(line)
