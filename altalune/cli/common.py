@@ -144,7 +144,7 @@ json_option = click.option(
 )
 
 
-class Duration(click.ParamType):
+class Duration(click.ParamType[float]):
     """Seconds, written as a number (``90``) or a Go duration (``1m30s``, ``500ms``)."""
 
     name = "duration"
