@@ -32,21 +32,27 @@ def main(argv: list[str]) -> int:
         first = str(exc).strip().splitlines()[0]
         print(f"bench: cannot reach the server: {first}", file=sys.stderr)
         return 1
-    outcome = results.Outcome()
     started = time.monotonic()
-
     with tempfile.TemporaryDirectory(prefix="altalune-bench-") as scratch:
         ctx = Context(settings, App(settings.app), server, Path(scratch))
-        for name in settings.only:
-            print(f"bench: {name} ...", file=sys.stderr, flush=True)
-            found = WORKLOADS[name](ctx)
-            outcome.rows += found.rows
-            outcome.notes += found.notes
+        outcome = _run_workloads(ctx)
 
-    elapsed = time.monotonic() - started
-    heading = _heading(settings, machine, elapsed)
+    heading = _heading(settings, machine, time.monotonic() - started)
     print(results.write(OUTPUT, heading, outcome.rows, outcome.notes))
     return 0
+
+
+def _run_workloads(ctx: Context) -> results.Outcome:
+    outcome = results.Outcome()
+    for name in ctx.settings.only:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        started = time.monotonic()
+        found = WORKLOADS[name](ctx)
+        took = time.monotonic() - started
+        print(f"bench: {name} took {took:.0f} s", file=sys.stderr, flush=True)
+        outcome.rows += found.rows
+        outcome.notes += found.notes
+    return outcome
 
 
 def _heading(settings: Settings, machine: str, elapsed: float) -> str:
@@ -54,7 +60,8 @@ def _heading(settings: Settings, machine: str, elapsed: float) -> str:
     sizes = (
         f"{settings.migrations} migrations, {settings.seed_megabytes} MB seed, "
         f"{settings.projects} projects; {settings.repetitions} repetitions, "
-        f"{settings.large_repetitions} for the seed and the projects; "
+        f"{settings.large_repetitions} for the seed, the projects and applying "
+        "through the proxy; "
         f"proxy +{settings.delay_ms:g} ms each way"
     )
     return (

@@ -59,7 +59,8 @@ def parse(argv: Sequence[str], workloads: Sequence[str]) -> Settings:
         type=_positive,
         default=1,
         metavar="N",
-        help="repetitions of the seed and of creating the projects (default 1)",
+        help="repetitions of the workloads that take tens of seconds a run: the "
+        "seed, creating the projects, applying through the proxy (default 1)",
     )
     parser.add_argument("--delay-ms", type=float, default=2.0, metavar="MS")
     parser.add_argument(

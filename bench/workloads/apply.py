@@ -32,10 +32,20 @@ def measure(ctx: Context) -> Outcome:
     if not ctx.app.has("migrate", "up"):
         return Outcome(missing(cases))
 
+    # Through the proxy psql pays a delayed round trip per statement, tens of
+    # seconds a run, far from the target: that pair runs as a large workload.
     outcome = Outcome(notes=[_NOTE])
+    settings = ctx.settings
     with ctx.proxy() as proxy:
-        for case, port in zip(cases, (None, proxy.port), strict=True):
-            side_by_side = partial(_side_by_side, ctx, *case, migrations, floor, port)
+        for case, port, repetitions in zip(
+            cases,
+            (None, proxy.port),
+            (settings.repetitions, settings.large_repetitions),
+            strict=True,
+        ):
+            side_by_side = partial(
+                _side_by_side, ctx, *case, migrations, floor, port, repetitions
+            )
             outcome.rows += guarded([case], side_by_side)
     return outcome
 
@@ -54,6 +64,7 @@ def _side_by_side(
     migrations: Path,
     floor: Path,
     port: int | None,
+    repetitions: int,
 ) -> list[Row]:
     count = ctx.settings.migrations
 
@@ -67,7 +78,7 @@ def _side_by_side(
         ctx.expect(database, _APPLIED, count)
 
     mine, theirs = interleave(
-        ctx.settings.repetitions,
+        repetitions,
         partial(ctx.run_fresh, up, port=port, after=check),
         partial(ctx.run_fresh, replay, port=port, after=check),
     )
