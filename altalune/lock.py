@@ -9,6 +9,7 @@ server drops it with the session.
 from __future__ import annotations
 
 import logging
+import time
 import zlib
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -23,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 LOCK_ID = zlib.crc32(b"goose")
 DEFAULT_TIMEOUT = 300.0
-_LOCK_NOT_AVAILABLE = "55P03"
+_FIRST_PAUSE = 0.05
+_LAST_PAUSE = 0.5
 
 # A bigint advisory key shows in pg_locks as classid = high half, objid = low
 # half, objsubid = 1. Keys are per database, hence the database filter.
@@ -46,9 +48,8 @@ def acquire(
 ) -> None:
     """Take the lock on *conn*, a session lock that lasts until released.
 
-    When another session holds it, say once who that is, then wait up to
-    *timeout* seconds in a blocking request, so that the lock is ours the
-    moment it is released. A timeout of 0 or less does not wait.
+    When another session holds it, say once who that is, then try again
+    for up to *timeout* seconds. A timeout of 0 or less does not wait.
     """
     import psycopg
 
@@ -106,24 +107,20 @@ def _wait_for_lock(
     timeout: float,
     holder: str,
 ) -> None:
-    import psycopg
-    from psycopg import sql
-
-    # lock_timeout bounds the wait on the server side, so no polling is needed
-    # and no other session can slip in between two attempts.
-    limit = sql.SQL("SET lock_timeout = {}").format(
-        sql.Literal(f"{max(1, round(timeout * 1000))}ms")
-    )
-    conn.execute(limit)
-    try:
-        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-    except psycopg.Error as exc:
-        if exc.sqlstate == _LOCK_NOT_AVAILABLE:
-            raise LockError(_timed_out(timeout, holder)) from None
-        raise
-    finally:
-        if not conn.closed:
-            conn.execute("RESET lock_timeout")
+    # A blocked pg_advisory_lock() keeps its snapshot for as long as it waits,
+    # and CREATE INDEX CONCURRENTLY (like every CONCURRENTLY command) in the
+    # holder's migration waits for all older snapshots of the database: the
+    # two deadlock. So ask again after short pauses, each of which ends its
+    # snapshot. The pauses run on the server, so that Ctrl-C and the command
+    # deadline cancel them like any query.
+    deadline = time.monotonic() + timeout
+    pause = _FIRST_PAUSE
+    while not _try_lock(conn, key):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LockError(_timed_out(timeout, holder))
+        conn.execute("SELECT pg_sleep(%s)", (min(pause, remaining),))
+        pause = min(pause * 2, _LAST_PAUSE)
 
 
 def _describe_holder(conn: psycopg.Connection[tuple[object, ...]], key: int) -> str:
