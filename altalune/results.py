@@ -12,9 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from altalune.parser import Direction
-
 if TYPE_CHECKING:
+    from altalune.parser import Direction
     from altalune.preview import Preview
 
 # Go's time.ANSIC names, fixed so that no locale can change them.

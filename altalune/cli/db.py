@@ -7,12 +7,16 @@ for other tools or a series of commands, until ``app db stop``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from altalune import embedded
 from altalune.cli.common import echo_json, json_option
 from altalune.db import mask_url
 from altalune.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from altalune.embedded import Status
 
 
 @click.group()
@@ -24,6 +28,8 @@ def db() -> None:
 @json_option
 def start(as_json: bool) -> None:
     """Start the server (initializing it on first use) and keep it up."""
+    from altalune import embedded
+
     data_dir = embedded.default_data_dir()
     embedded.start(data_dir)
     _show(embedded.status(data_dir), as_json)
@@ -33,6 +39,8 @@ def start(as_json: bool) -> None:
 @json_option
 def stop(as_json: bool) -> None:
     """Stop the server, whoever started it."""
+    from altalune import embedded
+
     pid = embedded.stop(embedded.default_data_dir())
     if as_json:
         echo_json({"stopped": pid is not None, "pid": pid})
@@ -46,6 +54,8 @@ def stop(as_json: bool) -> None:
 @json_option
 def status(as_json: bool) -> None:
     """Show the data directory, the server's state and its URL."""
+    from altalune import embedded
+
     _show(embedded.status(embedded.default_data_dir()), as_json)
 
 
@@ -53,6 +63,8 @@ def status(as_json: bool) -> None:
 @click.option("--show-password", is_flag=True, help="Print the password in clear.")
 def url(show_password: bool) -> None:
     """Print the URL of the running server (password masked)."""
+    from altalune import embedded
+
     found = embedded.status(embedded.default_data_dir())
     if found.url is None:
         raise DatabaseError(
@@ -62,7 +74,7 @@ def url(show_password: bool) -> None:
     click.echo(found.url if show_password else mask_url(found.url))
 
 
-def _show(found: embedded.Status, as_json: bool) -> None:
+def _show(found: Status, as_json: bool) -> None:
     if as_json:
         echo_json(_document(found))
         return
@@ -73,7 +85,7 @@ def _show(found: embedded.Status, as_json: bool) -> None:
         click.echo(f"{label + ':':<10} {_text(value)}")
 
 
-def _document(found: embedded.Status) -> dict[str, object]:
+def _document(found: Status) -> dict[str, object]:
     return {
         "data_dir": str(found.data_dir),
         "version": found.version,

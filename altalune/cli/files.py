@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from altalune import scaffold, source
 from altalune.cli.common import (
     database_options,
     database_url,
@@ -20,12 +19,19 @@ from altalune.cli.common import (
 )
 from altalune.cli.documents import drift_document
 from altalune.errors import AltaluneError, SourceError
-from altalune.parser import Direction, Section, SQLParser
 from altalune.results import DriftReport, format_drift
+
+if TYPE_CHECKING:
+    from altalune.parser import Direction, Section
+    from altalune.source import MigrationFile
 
 
 def parse_file(path: Path, direction: Direction) -> Section:
     """Parse one direction of a migration file, ENVSUB reading the environment."""
+    # The parser and its lexer load here, not at start-up: --help needs neither.
+    from altalune import source
+    from altalune.parser import Section, SQLParser
+
     parser = SQLParser(direction, env=os.environ, path=str(path))
     statements = tuple(parser.statements(source.read_lines(path)))
     return Section(statements=statements, use_tx=parser.use_tx)
@@ -41,6 +47,8 @@ def parse_file(path: Path, direction: Direction) -> Section:
 @click.pass_context
 def create(ctx: click.Context, name: str, kind: str, sequential: bool) -> None:
     """Create a migration file NAME (SQL unless go is asked for)."""
+    from altalune import scaffold
+
     directory = settings(ctx).migrations_dir
     path = scaffold.create(directory, name, kind=kind, sequential=sequential)
     click.echo(f"Created new file: {path}")
@@ -51,6 +59,8 @@ def create(ctx: click.Context, name: str, kind: str, sequential: bool) -> None:
 @click.pass_context
 def fix(ctx: click.Context) -> None:
     """Renumber timestamped migrations sequentially, after the newest number."""
+    from altalune import scaffold
+
     for old, new in scaffold.fix(settings(ctx).migrations_dir):
         click.echo(f"RENAMED {Path(old).name} => {Path(new).name}")
 
@@ -75,6 +85,8 @@ def validate(
     Offline unless --db is given; with --db, exit 1 when an applied file was
     edited or an applied version has no file.
     """
+    from altalune import source
+
     target = target or settings(ctx).migrations_dir
     if target.is_file():
         if against_db:
@@ -116,6 +128,8 @@ def _drift(ctx: click.Context, directory: Path) -> DriftReport:
 
 
 def _version_of(path: Path) -> int:
+    from altalune import source
+
     try:
         return source.parse_version(path.name)
     except ValueError as exc:
@@ -126,7 +140,7 @@ def _version_of(path: Path) -> int:
 class _Checked:
     """One file as validate saw it; the counts are None for Go files."""
 
-    migration: source.MigrationFile
+    migration: MigrationFile
     use_tx: bool | None = None
     up: int | None = None
     down: int | None = None
@@ -138,7 +152,9 @@ class _Checked:
         return ["sql", txn, str(self.up), str(self.down), self.migration.name]
 
 
-def _validate_one(migration: source.MigrationFile) -> _Checked:
+def _validate_one(migration: MigrationFile) -> _Checked:
+    from altalune.parser import Direction
+
     if migration.kind != "sql":
         return _Checked(migration)
     up = parse_file(migration.path, Direction.UP)
@@ -180,6 +196,8 @@ def _table(header: list[str], checked: list[_Checked]) -> list[str]:
 @source_options
 def parse(file: Path, as_json: bool) -> None:
     """Print the statements FILE sends in each direction."""
+    from altalune.parser import Direction
+
     version = _version_of(file)
     sections = {d: parse_file(file, d) for d in Direction}
 
