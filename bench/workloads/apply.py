@@ -8,8 +8,9 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from bench.context import Context
+from bench.context import Context, Step
 from bench.generate import ROWS_PER_MIGRATION, write_floor_script, write_migrations
+from bench.proxy import LatencyProxy
 from bench.results import Outcome, Row, Target, compare, guarded, missing
 from bench.server import psql
 from bench.timing import interleave, median_seconds
@@ -28,25 +29,22 @@ def measure(ctx: Context) -> Outcome:
     loopback = f"apply {count} migrations, loopback"
     proxied = f"apply {count} migrations, proxy +{ctx.settings.delay_ms:g} ms each way"
 
-    cases = ((loopback, LOOPBACK), (proxied, THROUGH_PROXY))
+    cases = [(loopback, LOOPBACK), (proxied, THROUGH_PROXY)]
     if not ctx.app.has("migrate", "up"):
         return Outcome(missing(cases))
 
-    # Through the proxy psql pays a delayed round trip per statement, tens of
-    # seconds a run, far from the target: that pair runs as a large workload.
     outcome = Outcome(notes=[_NOTE])
-    settings = ctx.settings
+    compare_on = partial(_side_by_side, ctx, migrations, floor, outcome)
     with ctx.proxy() as proxy:
-        for case, port, repetitions in zip(
-            cases,
-            (None, proxy.port),
-            (settings.repetitions, settings.large_repetitions),
-            strict=True,
-        ):
-            side_by_side = partial(
-                _side_by_side, ctx, *case, migrations, floor, port, repetitions
-            )
-            outcome.rows += guarded([case], side_by_side)
+        outcome.rows += guarded(
+            cases[:1], partial(compare_on, *cases[0], None, ctx.settings.repetitions)
+        )
+        # Through the proxy psql pays a delayed round trip per statement, tens
+        # of seconds a run, far from the target: that pair runs as a large one.
+        outcome.rows += guarded(
+            cases[1:],
+            partial(compare_on, *cases[1], proxy, ctx.settings.large_repetitions),
+        )
     return outcome
 
 
@@ -59,14 +57,17 @@ _NOTE = (
 
 def _side_by_side(
     ctx: Context,
-    workload: str,
-    target: Target,
     migrations: Path,
     floor: Path,
-    port: int | None,
+    outcome: Outcome,
+    workload: str,
+    target: Target,
+    proxy: LatencyProxy | None,
     repetitions: int,
 ) -> list[Row]:
     count = ctx.settings.migrations
+    port = proxy.port if proxy else None
+    round_trips: dict[str, int] = {}
 
     def up(url: str) -> list[str]:
         return ctx.app.migrate(url, migrations, "up")
@@ -74,12 +75,26 @@ def _side_by_side(
     def replay(url: str) -> list[str]:
         return psql(url, "-f", str(floor))
 
-    def check(database: str) -> None:
-        ctx.expect(database, _APPLIED, count)
+    def reset(database: str) -> None:
+        if proxy is not None:
+            proxy.reset()
+
+    def verify(side: str) -> Step:
+        def after(database: str) -> None:
+            ctx.expect(database, _APPLIED, count)
+            if proxy is not None:
+                round_trips[side] = proxy.round_trips
+
+        return after
 
     mine, theirs = interleave(
         repetitions,
-        partial(ctx.run_fresh, up, port=port, after=check),
-        partial(ctx.run_fresh, replay, port=port, after=check),
+        partial(ctx.run_fresh, up, port=port, prepare=reset, after=verify("altalune")),
+        partial(ctx.run_fresh, replay, port=port, prepare=reset, after=verify("psql")),
     )
+    if round_trips:
+        outcome.notes.append(
+            f"apply through the proxy: altalune asked for {round_trips['altalune']} "
+            f"round trips, psql for {round_trips['psql']}"
+        )
     return [compare(workload, median_seconds(mine), median_seconds(theirs), target)]
