@@ -35,14 +35,20 @@ class App:
     def has(self, *command: str) -> bool:
         """Whether ``app COMMAND --help`` succeeds, i.e. the command has landed."""
         if command not in self._known:
+            self._known[command] = self._answers([*command, "--help"])
+        return self._known[command]
+
+    def _answers(self, arguments: list[str]) -> bool:
+        try:
             probe = subprocess.run(
-                [str(self.executable), *command, "--help"],
+                [str(self.executable), *arguments],
                 capture_output=True,
                 env=self.environment,
                 check=False,
             )
-            self._known[command] = probe.returncode == 0
-        return self._known[command]
+        except OSError:  # not built yet, or not executable
+            return False
+        return probe.returncode == 0
 
     def argv(self, *arguments: str) -> list[str]:
         return [str(self.executable), *arguments]

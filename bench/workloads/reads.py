@@ -9,9 +9,10 @@ from functools import partial
 
 from bench.context import Context
 from bench.fixtures import UpToDate, up_to_date
+from bench.proxy import LatencyProxy
 from bench.results import Case, Outcome, Row, Target, compare, guarded, missing
 from bench.server import psql
-from bench.timing import interleave, median_seconds
+from bench.timing import MeasureError, interleave, median_seconds
 
 INDEPENDENT = Target("<= 1.25x (independent of N)", 1.25)
 
@@ -29,16 +30,31 @@ def measure(ctx: Context) -> Outcome:
         few = stack.enter_context(up_to_date(ctx, small))
         proxy = stack.enter_context(ctx.proxy())
         for command in ("status", "version"):
-            for path, port in (("loopback", None), ("proxy", proxy.port)):
-                cases = _cases(command, path, many, few)
-                if not ctx.app.has("migrate", command):
-                    outcome.rows += missing(cases)
-                    continue
-                compare_counts = partial(
-                    _compare_counts, ctx, command, cases, many, few, port
-                )
-                outcome.rows += guarded(cases, compare_counts)
+            _measure_command(ctx, command, many, few, proxy, outcome)
     return outcome
+
+
+def _measure_command(
+    ctx: Context,
+    command: str,
+    many: UpToDate,
+    few: UpToDate,
+    proxy: LatencyProxy,
+    outcome: Outcome,
+) -> None:
+    paths = (("loopback", None), ("proxy", proxy))
+    if not ctx.app.has("migrate", command):
+        for path, _ in paths:
+            outcome.rows += missing(_cases(command, path, many, few))
+        return
+
+    for path, through in paths:
+        cases = _cases(command, path, many, few)
+        compare_counts = partial(
+            _compare_counts, ctx, command, cases, many, few, through
+        )
+        outcome.rows += guarded(cases, compare_counts)
+    outcome.notes.append(_round_trips(ctx, command, many, few, proxy))
 
 
 _NOTE = (
@@ -61,16 +77,13 @@ def _compare_counts(
     cases: list[Case],
     many: UpToDate,
     few: UpToDate,
-    port: int | None,
+    proxy: LatencyProxy | None,
 ) -> list[Row]:
-    def read(prepared: UpToDate) -> list[str]:
-        url = ctx.server.url(prepared.database, port=port)
-        return ctx.app.migrate(url, prepared.migrations, command)
-
+    port = proxy.port if proxy else None
     large, small, floor = interleave(
         ctx.settings.short_repetitions,
-        partial(ctx.run, read(many)),
-        partial(ctx.run, read(few)),
+        partial(ctx.run, _read(ctx, command, many, port)),
+        partial(ctx.run, _read(ctx, command, few, port)),
         partial(ctx.run, psql(ctx.server.url(many.database, port=port), "-c", _LIST)),
     )
     (independence, target), (versus_psql, _) = cases
@@ -78,3 +91,28 @@ def _compare_counts(
         compare(independence, median_seconds(large), median_seconds(small), target),
         compare(versus_psql, median_seconds(large), median_seconds(floor), None),
     ]
+
+
+def _read(
+    ctx: Context, command: str, prepared: UpToDate, port: int | None
+) -> list[str]:
+    url = ctx.server.url(prepared.database, port=port)
+    return ctx.app.migrate(url, prepared.migrations, command)
+
+
+def _round_trips(
+    ctx: Context, command: str, many: UpToDate, few: UpToDate, proxy: LatencyProxy
+) -> str:
+    """How many round trips *command* asks for, for many and for few migrations."""
+    counts = []
+    for prepared in (many, few):
+        proxy.reset()
+        try:
+            ctx.run(_read(ctx, command, prepared, proxy.port))
+        except MeasureError as exc:
+            return f"{command} through the proxy: round trips not counted ({exc})"
+        counts.append(proxy.round_trips)
+    return (
+        f"{command} through the proxy: {counts[0]} round trips at N={many.count}, "
+        f"{counts[1]} at N={few.count}"
+    )
