@@ -16,9 +16,13 @@ from dataclasses import dataclass
 
 __all__ = ["Command", "Open", "commands", "needs_no_transaction", "unterminated"]
 
-# PostgreSQL counts every non-ASCII character as a letter of an identifier.
-_START = "A-Za-z_\x80-\U0010ffff"
-_CONTINUE = _START + "0-9$"
+# Identifier characters: ASCII letters and "_", then also digits and "$";
+# PostgreSQL counts every non-ASCII character as a letter. The classes name
+# the ASCII characters they exclude, because a class spanning all of Unicode
+# takes milliseconds to compile at start-up.
+_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
+_TAG_PART = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
+_CONTINUE = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _KINDS = {"'": "string literal", '"': "quoted identifier"}
 _KINDS.update({"$": "dollar-quoted string", "/": "block comment"})
 
@@ -27,13 +31,13 @@ _OPENER_OR_SEMICOLON = re.compile(r"--|/\*|'|\"|\$|;")
 _STANDARD_REST = re.compile(r"(?:[^']++|'')*+'")
 _ESCAPE_REST = re.compile(r"(?:[^'\\]++|''|\\.)*+'", re.DOTALL)
 _IDENTIFIER_REST = re.compile(r'(?:[^"]++|"")*+"')
-_DOLLAR_TAG = re.compile(rf"\$(?:[{_START}][{_START}0-9]*)?\$")
+_DOLLAR_TAG = re.compile(rf"\$(?:{_START}{_TAG_PART}*)?\$")
 _COMMENT_MARK = re.compile(r"/\*|\*/")
 _LINE_END = re.compile(r"[\r\n]")
-_WORD_REST = re.compile(rf"[{_CONTINUE}]*")
+_WORD_REST = re.compile(rf"{_CONTINUE}*")
 _TOKEN = re.compile(
     rf"(?P<space>[ \t\n\r\f\v]+)|(?P<escape>[eE]')|(?P<open>--|/\*|['\"$])"
-    rf"|(?P<word>[{_START}][{_CONTINUE}]*)|(?P<number>[0-9]+)|(?P<other>.)",
+    rf"|(?P<word>{_START}{_CONTINUE}*)|(?P<number>[0-9]+)|(?P<other>.)",
     re.DOTALL,
 )
 _FIRST_WORD = re.compile(r"[ \t\n\r\f\v]*([A-Za-z]+)(?![\w$])")
