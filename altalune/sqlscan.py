@@ -20,9 +20,9 @@ __all__ = ["Command", "Open", "commands", "needs_no_transaction", "unterminated"
 # PostgreSQL counts every non-ASCII character as a letter. The classes name
 # the ASCII characters they exclude, because a class spanning all of Unicode
 # takes milliseconds to compile at start-up.
-_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
+IDENTIFIER_START = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _TAG_PART = r"[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
-_CONTINUE = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
+IDENTIFIER_CONTINUE = r"[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]"
 _KINDS = {"'": "string literal", '"': "quoted identifier"}
 _KINDS.update({"$": "dollar-quoted string", "/": "block comment"})
 
@@ -31,13 +31,13 @@ _OPENER_OR_SEMICOLON = re.compile(r"--|/\*|'|\"|\$|;")
 _STANDARD_REST = re.compile(r"(?:[^']++|'')*+'")
 _ESCAPE_REST = re.compile(r"(?:[^'\\]++|''|\\.)*+'", re.DOTALL)
 _IDENTIFIER_REST = re.compile(r'(?:[^"]++|"")*+"')
-_DOLLAR_TAG = re.compile(rf"\$(?:{_START}{_TAG_PART}*)?\$")
+_DOLLAR_TAG = re.compile(rf"\$(?:{IDENTIFIER_START}{_TAG_PART}*)?\$")
 _COMMENT_MARK = re.compile(r"/\*|\*/")
 _LINE_END = re.compile(r"[\r\n]")
-_WORD_REST = re.compile(rf"{_CONTINUE}*")
+_WORD_REST = re.compile(rf"{IDENTIFIER_CONTINUE}*")
 _TOKEN = re.compile(
     rf"(?P<space>[ \t\n\r\f\v]+)|(?P<escape>[eE]')|(?P<open>--|/\*|['\"$])"
-    rf"|(?P<word>{_START}{_CONTINUE}*)|(?P<number>[0-9]+)|(?P<other>.)",
+    rf"|(?P<word>{IDENTIFIER_START}{IDENTIFIER_CONTINUE}*)|(?P<number>[0-9]+)|(?P<other>.)",
     re.DOTALL,
 )
 _FIRST_WORD = re.compile(r"[ \t\n\r\f\v]*([A-Za-z]+)(?![\w$])")
@@ -207,40 +207,39 @@ def _is_word_char(char: str) -> bool:
 
 # The commands PostgreSQL refuses inside a transaction block (its callers of
 # PreventInTransactionBlock), matched against the keywords joined by spaces.
+# They stay text, compiled (and cached by re) on first use: only files that
+# use these verbs need them, and compiling them all costs start-up time.
 _NAME = r'(?:"(?:[^"]|"")*"|\S+)'
 _IN_OPTIONS = r"\( (?:[^)]* , )?"
 _OPTIONS = r"(?:\([^)]*\) )?"
 _FALSE = r"(?:FALSE|OFF|0|'FALSE'|'OFF'|'0')(?: [,)])"
 _TRUE = r"(?:(?: =)? (?:TRUE|ON|1|'TRUE'|'ON'|'1'))?(?: [,)])"
-_REFUSED = [
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("{0}", r"((?:CREATE|DROP) (?:DATABASE|TABLESPACE)|ALTER SYSTEM)\b"),
-        ("{0}", r"(DISCARD ALL|(?:COMMIT|ROLLBACK) PREPARED)\b"),
-        ("VACUUM", r"VACUUM\b"),
-        ("CLUSTER", r"CLUSTER(?: VERBOSE| \([^)]*\))?$"),
-        ("CREATE INDEX CONCURRENTLY", r"CREATE (?:UNIQUE )?INDEX CONCURRENTLY\b"),
-        ("DROP INDEX CONCURRENTLY", r"DROP INDEX CONCURRENTLY\b"),
-        ("REINDEX {0}", rf"REINDEX {_OPTIONS}(SCHEMA|DATABASE|SYSTEM)\b"),
-        ("REINDEX CONCURRENTLY", rf"REINDEX {_OPTIONS}(?:INDEX|TABLE) CONCURRENTLY"),
-        ("REINDEX CONCURRENTLY", rf"REINDEX {_IN_OPTIONS}CONCURRENTLY{_TRUE}"),
-        ("ALTER TABLE ... DETACH CONCURRENTLY",
-         rf"ALTER TABLE .*\bDETACH PARTITION {_NAME}(?: \. {_NAME})* CONCURRENTLY\b"),
-        ("ALTER DATABASE SET TABLESPACE",
-         rf"ALTER DATABASE {_NAME} (?:(?:SET|WITH) )?TABLESPACE\b"),
-        ("CREATE SUBSCRIPTION ... WITH (create_slot = true)",
-         rf"CREATE SUBSCRIPTION (?!.* WITH {_IN_OPTIONS}(?:CONNECT|CREATE_SLOT)"
-         rf"(?: =)? {_FALSE})"),
-        ("ALTER SUBSCRIPTION ... REFRESH", rf"ALTER SUBSCRIPTION {_NAME} REFRESH\b"),
-        ("ALTER SUBSCRIPTION with refresh",
-         rf"ALTER SUBSCRIPTION {_NAME} (?:SET|ADD|DROP) PUBLICATION\b"
-         rf"(?!.* WITH {_IN_OPTIONS}REFRESH(?: =)? {_FALSE})"),
-        ("ALTER SUBSCRIPTION ... SET (failover)",
-         rf"ALTER SUBSCRIPTION {_NAME} SET {_IN_OPTIONS}FAILOVER\b"),
-        ("ALTER SUBSCRIPTION ... SET (two_phase)",
-         rf"ALTER SUBSCRIPTION {_NAME} SET {_IN_OPTIONS}TWO_PHASE(?: =)? {_FALSE}"),
-    )
-]  # fmt: skip
+_REFUSED = (
+    ("{0}", r"((?:CREATE|DROP) (?:DATABASE|TABLESPACE)|ALTER SYSTEM)\b"),
+    ("{0}", r"(DISCARD ALL|(?:COMMIT|ROLLBACK) PREPARED)\b"),
+    ("VACUUM", r"VACUUM\b"),
+    ("CLUSTER", r"CLUSTER(?: VERBOSE| \([^)]*\))?$"),
+    ("CREATE INDEX CONCURRENTLY", r"CREATE (?:UNIQUE )?INDEX CONCURRENTLY\b"),
+    ("DROP INDEX CONCURRENTLY", r"DROP INDEX CONCURRENTLY\b"),
+    ("REINDEX {0}", rf"REINDEX {_OPTIONS}(SCHEMA|DATABASE|SYSTEM)\b"),
+    ("REINDEX CONCURRENTLY", rf"REINDEX {_OPTIONS}(?:INDEX|TABLE) CONCURRENTLY"),
+    ("REINDEX CONCURRENTLY", rf"REINDEX {_IN_OPTIONS}CONCURRENTLY{_TRUE}"),
+    ("ALTER TABLE ... DETACH CONCURRENTLY",
+     rf"ALTER TABLE .*\bDETACH PARTITION {_NAME}(?: \. {_NAME})* CONCURRENTLY\b"),
+    ("ALTER DATABASE SET TABLESPACE",
+     rf"ALTER DATABASE {_NAME} (?:(?:SET|WITH) )?TABLESPACE\b"),
+    ("CREATE SUBSCRIPTION ... WITH (create_slot = true)",
+     rf"CREATE SUBSCRIPTION (?!.* WITH {_IN_OPTIONS}(?:CONNECT|CREATE_SLOT)"
+     rf"(?: =)? {_FALSE})"),
+    ("ALTER SUBSCRIPTION ... REFRESH", rf"ALTER SUBSCRIPTION {_NAME} REFRESH\b"),
+    ("ALTER SUBSCRIPTION with refresh",
+     rf"ALTER SUBSCRIPTION {_NAME} (?:SET|ADD|DROP) PUBLICATION\b"
+     rf"(?!.* WITH {_IN_OPTIONS}REFRESH(?: =)? {_FALSE})"),
+    ("ALTER SUBSCRIPTION ... SET (failover)",
+     rf"ALTER SUBSCRIPTION {_NAME} SET {_IN_OPTIONS}FAILOVER\b"),
+    ("ALTER SUBSCRIPTION ... SET (two_phase)",
+     rf"ALTER SUBSCRIPTION {_NAME} SET {_IN_OPTIONS}TWO_PHASE(?: =)? {_FALSE}"),
+)  # fmt: skip
 _SLOT_DETACHED = re.compile(
     rf"ALTER SUBSCRIPTION ({_NAME}) SET {_IN_OPTIONS}SLOT_NAME(?: =)? '?NONE'? [,)]"
 )
@@ -278,7 +277,7 @@ def needs_no_transaction(text: str) -> str | None:
         if drop and _name_key(drop[1]) not in detached:
             return "DROP SUBSCRIPTION"
         for name, pattern in _REFUSED:
-            if found := pattern.match(line):
+            if found := re.match(pattern, line):
                 return name.format(*found.groups())
     return None
 

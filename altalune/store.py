@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from altalune.db import describe_error
 from altalune.errors import ConfigError, DatabaseError, NoVersionError
+from altalune.sqlscan import IDENTIFIER_CONTINUE, IDENTIFIER_START
 
 if TYPE_CHECKING:
     import psycopg
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TABLE = "goose_db_version"
 
-_PART = r'(?:"(?:[^"\x00]|"")+"|[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*)'
+_PART = rf'(?:"(?:[^"\x00]|"")+"|{IDENTIFIER_START}{IDENTIFIER_CONTINUE}*)'
 _NAME = re.compile(rf"(?P<first>{_PART})(?:\.(?P<second>{_PART}))?")
 _BARE = re.compile(r"[a-z_][a-z0-9_$]*")
 

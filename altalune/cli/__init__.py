@@ -7,17 +7,16 @@ its exit code; a traceback is shown only with ``-v``.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
 import traceback
 from types import FrameType
+from typing import Any
 
 import click
 
-from altalune.cli.db import db
-from altalune.cli.migrate import migrate
-from altalune.cli.project import project
 from altalune.db import mask_url
 from altalune.errors import (
     EXIT_INTERRUPTED,
@@ -28,15 +27,51 @@ from altalune.errors import (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose commands are imported only when one of them runs.
+
+    Start-up is most of a short command's time; listing the commands in
+    ``--help`` takes their one-line help from here instead of importing them.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.lazy)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return None
+        module, _ = self.lazy[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), cmd_name)
+        return command
+
+    def format_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter
+    ) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl(
+                [(name, self.lazy[name][1]) for name in self.list_commands(ctx)]
+            )
+
+
+@click.group(
+    cls=_LazyGroup,
+    lazy={
+        "db": (
+            "altalune.cli.db",
+            "Start, stop and locate the embedded PostgreSQL server.",
+        ),
+        "migrate": ("altalune.cli.migrate", "Apply, roll back and inspect migrations."),
+        "project": ("altalune.cli.project", "Create, list and sync Altalune projects."),
+    },
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="altalune", message="altalune %(version)s")
 def app() -> None:
     """Run goose-format PostgreSQL migrations and manage Altalune projects."""
-
-
-app.add_command(migrate)
-app.add_command(project)
-app.add_command(db)
 
 
 def _terminate(signum: int, frame: FrameType | None) -> None:
