@@ -20,9 +20,10 @@ import psycopg
 
 from altalune.parser import Statement
 
-# Big enough that the round trips of a large file stay few, small enough
-# that memory stays flat whatever the file's size.
-CHUNK_SIZE = 1_000_000
+# Big enough that the round trips of a large file stay few (400 for 100 MB),
+# small enough that the query text, its encoding and its statements stay
+# around a megabyte whatever the file's size.
+CHUNK_SIZE = 250_000
 _SEPARATOR = "\n;\n"
 
 

@@ -25,9 +25,11 @@ _DIGITS = frozenset("0123456789")
 _EXTENSIONS = (".sql", ".go")
 _EXPECTED_NAME = "expected a name like 00001_add_users.sql"
 
-# Big reads turn a 100 MB file into about a hundred reads and decodes, while
-# memory stays bounded by the chunk plus the longest line.
-_CHUNK_SIZE = 1024 * 1024
+# Reads of this size keep the per-read cost negligible (a 100 MB file reads
+# in well under a second), while the copies a block goes through (bytes,
+# joined bytes, text, its lines) stay well under a megabyte beside the
+# longest line.
+_CHUNK_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True, order=True)
