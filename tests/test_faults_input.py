@@ -3,9 +3,12 @@ no traceback unless -v, and a database left as it was."""
 
 from __future__ import annotations
 
+import io
+import logging
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import redirect_stderr
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,9 @@ from test_faults_support import (
     snapshot,
     start,
 )
+
+from altalune.cli import app as app_group
+from altalune.cli import run
 
 WALK = Path(__file__).parent / "corpus" / "walk"
 EXPECTED = (
@@ -377,6 +383,20 @@ def test_traceback_only_with_verbose(pg_url: str, tmp_path: Path) -> None:
     assert err.startswith("Traceback (most recent call last):\n")
     assert "altalune.errors.SourceError: " in err
     assert err.endswith("\n" + error + "\n")
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
+def test_driver_warnings_show_only_with_verbose(tmp_path: Path, verbose: bool) -> None:
+    # psycopg logs errors it ignores while cleaning up after the one reported
+    # (a pipeline aborted by a failed insert); they would add a second line.
+    args = ["migrate", "--dir", str(tmp_path / "nowhere"), "up"]
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        run(app_group, [*args, "-v"] if verbose else args)
+        logging.getLogger("psycopg").warning("error ignored terminating <pipeline>")
+
+    shown = "error ignored terminating <pipeline>\n" in stderr.getvalue()
+    assert shown is verbose
 
 
 def test_missing_database_gives_a_hint(server_url: str, walk: Path) -> None:

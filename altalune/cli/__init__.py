@@ -87,12 +87,12 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.write(mask_url(self.format(record)) + "\n")
         except Exception:
             self.handleError(record)
 
 
-def _configure_logging() -> None:
+def _configure_logging(verbose: bool) -> None:
     # Replacing the handlers keeps repeated in-process runs from printing
     # each line once per run.
     handler = _StderrHandler()
@@ -102,13 +102,20 @@ def _configure_logging() -> None:
     root.setLevel(logging.INFO)
     root.propagate = False
 
+    # psycopg warns of errors it ignores while cleaning up after the one on
+    # its way to the user; Python's last-resort handler would print them
+    # next to that one-line error. Only -v shows them.
+    driver = logging.getLogger("psycopg")
+    driver.handlers = [handler if verbose else logging.NullHandler()]
+    driver.propagate = False
+
 
 def run(command: click.Group, args: list[str] | None = None) -> int:
     """Run *command* as a program and return its exit code."""
-    _configure_logging()
-    signal.signal(signal.SIGTERM, _terminate)
     argv = sys.argv[1:] if args is None else args
     verbose = "-v" in argv or "--verbose" in argv
+    _configure_logging(verbose)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         result = command.main(args=args, standalone_mode=False)
     except click.exceptions.Exit as exc:
