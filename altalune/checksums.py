@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from altalune.db import describe_error
 from altalune.errors import DatabaseError, SourceError
-from altalune.store import History, Row, VersionTable, display_name
+from altalune.store import History, Row, VersionTable, display_name, fetch_table
 
 if TYPE_CHECKING:
     import psycopg
@@ -56,7 +56,6 @@ _READ = (
     " ON c.version_id = v.version_id AND c.version_row_id = v.id"
     " ORDER BY v.id DESC"
 )
-_UNDEFINED_TABLE = "42P01"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,18 +126,10 @@ class ChecksumTable:
 
     def read(self, conn: psycopg.Connection[tuple[object, ...]]) -> Recorded | None:
         """Both tables in one query; None when either of them is missing."""
-        import psycopg
-        from psycopg.rows import args_row
-
-        try:
-            with conn.cursor(row_factory=args_row(_joined)) as cur:
-                rows = cur.execute(self._compose(_READ)).fetchall()
-        except psycopg.Error as exc:
-            if exc.sqlstate == _UNDEFINED_TABLE:
-                return None
-            raise DatabaseError(
-                f"cannot read version table {self.table}: {describe_error(exc)}"
-            ) from None
+        query = self._compose(_READ)
+        rows = fetch_table(conn, query, _joined, what=f"version table {self.table}")
+        if rows is None:
+            return None
 
         checksums = {row.version: found for row, found in rows if found is not None}
         return Recorded(History(row for row, _ in rows), checksums)

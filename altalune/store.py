@@ -9,10 +9,10 @@ built, so that importing this module stays cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from altalune.db import describe_error
 from altalune.errors import ConfigError, DatabaseError, NoVersionError
@@ -82,19 +82,10 @@ class VersionTable:
 
     def read(self, conn: psycopg.Connection[tuple[object, ...]]) -> History | None:
         """Return every row in one query, or None when the table is missing."""
-        import psycopg
-        from psycopg.rows import args_row
-
-        try:
-            with conn.cursor(row_factory=args_row(Row)) as cur:
-                rows = cur.execute(self._compose(_SELECT)).fetchall()
-        except psycopg.Error as exc:
-            if exc.sqlstate == _UNDEFINED_TABLE:
-                return None
-            raise DatabaseError(
-                f"cannot read version table {self}: {describe_error(exc)}"
-            ) from None
-        return History(rows)
+        rows = fetch_table(
+            conn, self._compose(_SELECT), Row, what=f"version table {self}"
+        )
+        return None if rows is None else History(rows)
 
     def create(
         self,
@@ -156,6 +147,32 @@ def _unquote(part: str) -> str:
 
 def _quote(part: str) -> str:
     return '"' + part.replace('"', '""') + '"'
+
+
+T = TypeVar("T")
+
+
+def fetch_table(
+    conn: psycopg.Connection[tuple[object, ...]],
+    query: sql.Composed,
+    make: Callable[..., T],
+    *,
+    what: str,
+) -> list[T] | None:
+    """The rows of *query*, each built by *make*; None when a table it reads
+    does not exist, which is how a missing table is learnt without a
+    round trip of its own.
+    """
+    import psycopg
+    from psycopg.rows import args_row
+
+    try:
+        with conn.cursor(row_factory=args_row(make)) as cur:
+            return cur.execute(query).fetchall()
+    except psycopg.Error as exc:
+        if exc.sqlstate == _UNDEFINED_TABLE:
+            return None
+        raise DatabaseError(f"cannot read {what}: {describe_error(exc)}") from None
 
 
 class History:
