@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -90,3 +90,38 @@ def pg_url(server_url: str) -> Iterator[str]:
                     sql.Identifier(name)
                 )
             )
+
+
+@pytest.fixture
+def migrations(tmp_path: Path) -> Path:
+    """A migrations directory holding a copy of the walk corpus."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(ROOT / "tests" / "corpus" / "walk", directory)
+    return directory
+
+
+@pytest.fixture
+def cli(
+    pg_url: str, migrations: Path, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    """Run ``app migrate ARGS`` in-process on the test's database and the walk
+    corpus; return its exit code, stdout and stderr.
+    """
+    from altalune.cli import app, run
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()  # what the test's own setup printed
+        code = run(
+            app,
+            [
+                "migrate",
+                *("--database-url", pg_url, "--dir", str(migrations)),
+                # The repository's config.yaml names another table.
+                *("--table", "goose_db_version"),
+                *args,
+            ],
+        )
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

@@ -13,35 +13,8 @@ from test_runner_support import goose_table, runner
 
 from altalune.cli import app, run
 
-WALK = Path(__file__).parent / "corpus" / "walk"
 ANSIC = r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}"
 Invoke = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def migrations(tmp_path: Path) -> Path:
-    directory = tmp_path / "migrations"
-    shutil.copytree(WALK, directory)
-    return directory
-
-
-@pytest.fixture
-def cli(pg_url: str, migrations: Path, capsys: pytest.CaptureFixture[str]) -> Invoke:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = run(
-            app,
-            [
-                "migrate",
-                *("--database-url", pg_url, "--dir", str(migrations)),
-                *("--table", "goose_db_version"),
-                *args,
-            ],
-        )
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def sha256(path: Path) -> str:

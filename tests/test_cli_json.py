@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -15,10 +14,8 @@ from typing import Any
 
 import pytest
 
-from altalune.cli import app, run
 from altalune.parser import Direction, parse_sql
 
-WALK = Path(__file__).parent / "corpus" / "walk"
 Invoke = Callable[..., dict[str, Any]]
 
 APPLIED_KEYS = ["version", "file", "direction", "duration_seconds", "empty"]
@@ -26,29 +23,11 @@ STATUS_KEYS = ["version", "file", "applied", "applied_at", "checksum"]
 
 
 @pytest.fixture
-def migrations(tmp_path: Path) -> Path:
-    directory = tmp_path / "migrations"
-    shutil.copytree(WALK, directory)
-    return directory
-
-
-@pytest.fixture
-def cli(pg_url: str, migrations: Path, capsys: pytest.CaptureFixture[str]) -> Invoke:
+def cli(cli: Callable[..., tuple[int, str, str]]) -> Invoke:
     """Run a command with --json; return its document, checking it is one."""
 
     def invoke(*args: str, code: int = 0) -> dict[str, Any]:
-        capsys.readouterr()
-        done = run(
-            app,
-            [
-                "migrate",
-                *("--database-url", pg_url, "--dir", str(migrations)),
-                *("--table", "goose_db_version"),
-                *args,
-                "--json",
-            ],
-        )
-        out = capsys.readouterr().out
+        done, out, _ = cli(*args, "--json")
         assert done == code, out
         document = json.loads(out)
         assert isinstance(document, dict)

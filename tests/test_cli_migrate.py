@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,31 +11,9 @@ import pytest
 
 from altalune.cli import app, run
 
-ROOT = Path(__file__).resolve().parent.parent
-WALK = ROOT / "tests" / "corpus" / "walk"
 Invoke = Callable[..., tuple[int, str, str]]
 
 ANSIC = r"\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}"
-
-
-@pytest.fixture
-def migrations(tmp_path: Path) -> Path:
-    directory = tmp_path / "migrations"
-    shutil.copytree(WALK, directory)
-    return directory
-
-
-@pytest.fixture
-def cli(pg_url: str, migrations: Path, capsys: pytest.CaptureFixture[str]) -> Invoke:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = run(
-            app,
-            ["migrate", "--database-url", pg_url, "--dir", str(migrations), *args],
-        )
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from test_runner_support import goose_table, query, runner
 
 from altalune.cli import app, run
 
-WALK = Path(__file__).parent / "corpus" / "walk"
 Invoke = Callable[..., tuple[int, str, str]]
 
 COMMANDS = {
@@ -62,33 +60,6 @@ def snapshot(pg_url: str) -> dict[str, Any]:
                 )
                 contents[name] = [repr(position.fetchone())]
     return {"relations": relations, "functions": functions, "contents": contents}
-
-
-@pytest.fixture
-def migrations(tmp_path: Path) -> Path:
-    directory = tmp_path / "migrations"
-    shutil.copytree(WALK, directory)
-    return directory
-
-
-@pytest.fixture
-def cli(pg_url: str, migrations: Path, capsys: pytest.CaptureFixture[str]) -> Invoke:
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()  # what the test's own setup logged
-        code = run(
-            app,
-            [
-                "migrate",
-                *("--database-url", pg_url, "--dir", str(migrations)),
-                # The repository's config.yaml names another table.
-                *("--table", "goose_db_version"),
-                *args,
-            ],
-        )
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=list(COMMANDS))
