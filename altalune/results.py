@@ -35,6 +35,7 @@ _MONTHS = (
 
 STATUS_HEADER = ("    Applied At                  Migration", "    " + "=" * 39)
 EDITED_NOTE = "  (edited after it was applied)"
+UNCHECKED_NOTE = "  (no checksum)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +96,15 @@ class Unfiled:
 
 @dataclass(frozen=True, slots=True)
 class StatusResult:
+    """The files' states; ``checksummed`` is False when the database has no
+    checksum table (goose made it and altalune has applied nothing there).
+    """
+
     rows: tuple[StatusRow, ...]
     current_version: int
     versioned: bool = True
     applied_without_file: tuple[Unfiled, ...] = ()
+    checksummed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +154,16 @@ def format_status(result: StatusResult) -> list[str]:
 
     Drift keeps goose's layout: an edited file gets a note after its name,
     and each applied version without a file gets a row of its own, in
-    version order among the files.
+    version order among the files. Files applied without a checksum are
+    noted only where the checksum table exists, so that a database only
+    goose has touched shows goose's own lines.
     """
+    notes = {"edited": EDITED_NOTE}
+    if result.checksummed:
+        notes["missing"] = UNCHECKED_NOTE
     rows: list[tuple[int, str]] = []
     for row in result.rows:
-        note = EDITED_NOTE if row.checksum == "edited" else ""
+        note = notes.get(row.checksum or "", "")
         word = _status_word(row, result.versioned)
         rows.append((row.version, f"    {word:<24} -- {row.name}{note}"))
     for gone in result.applied_without_file:

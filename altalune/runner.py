@@ -142,7 +142,12 @@ class Runner:
             for f in files
         )
         unfiled = checked.report.applied_without_file
-        return StatusResult(rows, history.current(), applied_without_file=unfiled)
+        return StatusResult(
+            rows,
+            history.current(),
+            applied_without_file=unfiled,
+            checksummed=recorded.checksums is not None,
+        )
 
     def drift(self) -> DriftReport:
         """Compare the applied files with their checksums, only reading: with

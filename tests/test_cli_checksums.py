@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_runner_support import goose_table, runner
+from test_runner_support import execute, goose_table, runner
 
 from altalune.cli import app, run
 
@@ -110,3 +110,22 @@ def test_status_marks_drift_in_gooses_layout(
         "    Pending                  -- 00005_seed_users.sql",
         "    Pending                  -- 00006_placeholder.sql",
     ]
+
+
+def test_status_notes_files_applied_without_a_checksum(
+    cli: Invoke, pg_url: str, migrations: Path
+) -> None:
+    runner(pg_url, migrations).up_to(1)
+    # What goose would have left: the same rows, no checksum table.
+    execute(pg_url, "DROP TABLE goose_db_version_checksums")
+
+    _, goose_only, _ = cli("status")
+    runner(pg_url, migrations).up_to(2)
+    code, mixed, _ = cli("status")
+
+    # A database only goose touched keeps goose's own lines.
+    assert re.fullmatch(rf"    {ANSIC} -- 00001_users\.sql", goose_only.splitlines()[2])
+    lines = mixed.splitlines()
+    assert code == 0
+    assert re.fullmatch(rf"    {ANSIC} -- 00001_users\.sql  \(no checksum\)", lines[2])
+    assert re.fullmatch(rf"    {ANSIC} -- 00002_touch_trigger\.sql", lines[3])
