@@ -60,7 +60,7 @@ def test_eight_runners_on_an_empty_database_apply_each_version_once(
                   "up", cwd=tmp_path)
             for _ in range(RUNNERS)
         ]  # fmt: skip
-        wait_for(lambda: _waiting(pg_url, RUNNERS), "eight runners waiting")
+        wait_for(lambda: _waiting(pg_url, RUNNERS), "all waited", *runners)
         holder_pid = holder.info.backend_pid
     results = [finish(runner) for runner in runners]
 
@@ -91,7 +91,9 @@ def sleeping(pg_url: str, tmp_path: Path) -> Iterator[tuple[Path, int]]:
         cwd=tmp_path,
     )  # fmt: skip
     try:
-        pid = wait_for(lambda: running(pg_url, "pg_sleep(60)"), "the migration")
+        pid = wait_for(
+            lambda: running(pg_url, "pg_sleep(60)"), "the migration ran", process
+        )
         yield directory, pid
     finally:
         process.send_signal(signal.SIGINT)

@@ -46,7 +46,9 @@ def test_interrupt_rolls_back_the_migration_and_releases_the_lock(
         "migrate", "--database-url", pg_url, "--dir", str(directory), "up",
         cwd=tmp_path,
     )  # fmt: skip
-    backend = wait_for(lambda: running(pg_url, "pg_sleep(60)"), "the migration")
+    backend = wait_for(
+        lambda: running(pg_url, "pg_sleep(60)"), "the migration ran", process
+    )
 
     process.send_signal(signum)
     code, out, err = finish(process)
@@ -69,7 +71,9 @@ def test_sigkill_leaves_applied_what_is_recorded_and_the_rerun_completes(
         "migrate", "--database-url", pg_url, "--dir", str(directory), "up",
         cwd=tmp_path,
     )  # fmt: skip
-    backend = wait_for(lambda: running(pg_url, "pg_sleep(60)"), "the migration")
+    backend = wait_for(
+        lambda: running(pg_url, "pg_sleep(60)"), "the migration ran", process
+    )
 
     process.kill()
     finish(process)

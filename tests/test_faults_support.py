@@ -67,10 +67,19 @@ def app(*args: str, cwd: Path) -> tuple[int, str, str]:
     return finish(start(*args, cwd=cwd))
 
 
-def wait_for(condition: Callable[[], T | None], what: str) -> T:
-    """Poll *condition* until it returns something, failing after WAIT seconds."""
+def wait_for(
+    condition: Callable[[], T | None],
+    what: str,
+    *running: subprocess.Popen[str],
+) -> T:
+    """Poll *condition* until it returns something, failing after WAIT seconds
+    or as soon as one of the *running* processes has ended."""
     deadline = time.monotonic() + WAIT
     while (found := condition()) is None or found is False:
+        for process in running:
+            if process.poll() is not None:
+                code, _, err = finish(process)
+                pytest.fail(f"altalune ended ({code}) before {what}: {err}")
         if time.monotonic() > deadline:
             pytest.fail(f"gave up after {WAIT:g}s waiting for {what}")
         time.sleep(0.05)
