@@ -145,7 +145,7 @@ def connect(
 
 
 def _watch_client(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Make the server end this session's query soon after this process dies.
+    """Make the server end this connection's query soon after this process dies.
 
     Otherwise a killed runner's migration runs on to its end, commit
     included, holding the migration lock all along. The setting is new in

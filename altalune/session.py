@@ -109,7 +109,7 @@ class Session:
                 self._deferred = True
                 return Recorded(History([Row(1, 0, True, None)]), {})
             if recorded is None and create:
-                # Someone may have created it while this session waited.
+                # Someone may have created it while this runner waited.
                 self.lock()
                 recorded = self.read()
                 if recorded is None:
