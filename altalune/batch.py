@@ -14,10 +14,12 @@ import bisect
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
 
+from altalune.errors import DatabaseError
 from altalune.parser import Statement
 
 # Big enough that the round trips of a large file stay few (400 for 100 MB),
@@ -121,6 +123,16 @@ class Deadline:
 
     def message(self, doing: str) -> str:
         return f"timed out after {self.seconds:g}s {doing}"
+
+    @contextmanager
+    def reporting(self, doing: str) -> Iterator[None]:
+        """Report a database error the deadline's cancel caused as a timeout."""
+        try:
+            yield
+        except DatabaseError:
+            if self.expired:
+                raise DatabaseError(self.message(doing)) from None
+            raise
 
     def _expire(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
         self.expired = True

@@ -71,14 +71,8 @@ class Session:
         """Take the migration lock unless disabled or already held."""
         if self._locked or not self.options.lock:
             return
-        try:
+        with self.deadline.reporting("waiting for the migration lock"):
             acquire(self.conn, timeout=self.options.lock_timeout, key=LOCK_ID)
-        except DatabaseError:
-            if self.deadline.expired:
-                raise DatabaseError(
-                    self.deadline.message("waiting for the migration lock")
-                ) from None
-            raise
         self._locked = True
 
     def read(self) -> Recorded | None:
@@ -103,7 +97,7 @@ class Session:
         (row 0 alone) and :meth:`create_deferred_table` makes it: a command
         refused while planning then leaves the database as it found it.
         """
-        try:
+        with self.deadline.reporting("reading the version table"):
             recorded = self.read()
             if recorded is None and create and defer:
                 self._deferred = True
@@ -116,12 +110,6 @@ class Session:
                     also = self.checksums.setup_sql()
                     history = self.table.create(self.conn, also=also)
                     recorded = Recorded(history, {})
-        except DatabaseError:
-            if self.deadline.expired:
-                raise DatabaseError(
-                    self.deadline.message("reading the version table")
-                ) from None
-            raise
         if recorded is None:
             raise DatabaseError(
                 f"failed to get status of migrations: version table {self.table} "
